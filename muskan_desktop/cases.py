@@ -270,7 +270,7 @@ class CaseService:
             case.updated_at = event.at
             case.updated_by = self.ctx.actor
             audit.record(
-                s, self.ctx, "case_transition", "case", case.id, action=action, to=step.target.value
+                s, self.ctx, "case_transition", "case", case.id, step=action, to=step.target.value
             )
         return case
 
