@@ -186,18 +186,26 @@ class CaseService:
     def bulk_insert(self, s: Session, rows: Sequence[Mapping[str, Any]]) -> None:
         """Insert already-validated case rows (with id, station and status) in one go.
 
-        For import and the demo generator: the name index is written with them.
+        For import and the demo generator: the name index is written with them. Rows are
+        given every column so SQLite gets one executemany, not a statement per row shape.
         """
         if not rows:
             return
-        s.execute(insert(Case), list(rows))
+        table = Case.__table__
+        cols = [c.key for c in table.columns]
+        full = [{c: r.get(c) for c in cols} for r in rows]
+        for r in full:
+            if r["age_is_estimate"] is None:
+                r["age_is_estimate"] = r["date_of_birth"] is None
+        conn = s.connection()
+        conn.execute(table.insert(), full)
         keys = [
             {"case_id": r["id"], "key": k}
             for r in rows
             for k in name_keys(*(r.get(f) for f in NAME_FIELDS))
         ]
         if keys:
-            s.execute(insert(NameKey), keys)
+            conn.execute(NameKey.__table__.insert(), keys)
 
     def update(
         self, case_id: str, changes: Mapping[str, Any], *, version: int | None = None

@@ -12,7 +12,7 @@ import datetime as dt
 import json
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -154,14 +154,17 @@ def _filters(p: argparse.ArgumentParser) -> None:
     p.add_argument("--name", help="name in either script; spelling variants are found too")
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, open_gui: Callable[[Path], int] | None = None) -> int:
+    """Run one command. Without a command, `open_gui` (given by the `muskan` launcher in
+    ui/, since the core never imports the front end) opens the desktop app."""
     parser = build_parser()
     args = parser.parse_args(argv)
     home = data_home(args.home)
     if args.command is None:
-        from ui.app import run
-
-        return run(home)
+        if open_gui is None:
+            parser.print_help()
+            return 0
+        return open_gui(home)
     try:
         return _dispatch(args, home)
     except ValidationError as exc:

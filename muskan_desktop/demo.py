@@ -12,7 +12,7 @@ import random
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 
 from . import audit, places
 from .cases import RISK_CHECKLIST, CaseService
@@ -132,7 +132,7 @@ class DemoGenerator:
                         (RiskAssessment, "risk"),
                     ):
                         if batch[key]:
-                            s.execute(insert(table), batch[key])
+                            s.connection().execute(table.__table__.insert(), batch[key])
                     for v in batch.values():
                         v.clear()
                     if progress:

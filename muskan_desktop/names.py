@@ -169,11 +169,22 @@ def _max_edits(key_length: int) -> int:
     return 0 if key_length <= 3 else 1 if key_length <= 6 else 2
 
 
-def fuzzy_key_matches(query_key: str, vocabulary: Sequence[str], *, limit: int = 50) -> list[str]:
-    """Keys in vocabulary within the query's edit tolerance, closest (exact) first.
+_SKELETON_DROP = str.maketrans("", "", "aeiouy")
 
-    Tolerance is 0 edits for keys of up to 3 characters, 1 for 4-6, 2 for 7 or more, so
-    variants that the key rules do not fold still match. rapidfuzz keeps 5,000 keys < 1 ms.
+
+def _skeleton(key: str) -> str:
+    """Consonants only, with ड़'s two Latin spellings (d, r) folded: officers' spelling
+    variants change vowels (Jyoti/Joti, Sunita/Suneeta), different names change consonants
+    (Sunita/Sunil, Rani/Ravi)."""
+    return key.translate(_SKELETON_DROP).replace("d", "r")
+
+
+def fuzzy_key_matches(query_key: str, vocabulary: Sequence[str], *, limit: int = 50) -> list[str]:
+    """Keys in vocabulary that may be the same name as query_key, closest (exact) first.
+
+    Edit tolerance grows with length (0 edits up to 3 characters, 1 for 4-6, 2 for 7+), and a
+    candidate must keep the query's consonants (up to one change in long names), so spelling
+    variants match and different names do not. rapidfuzz keeps 5,000 keys under 1 ms.
     """
     if not query_key or limit <= 0:
         return []
@@ -184,7 +195,13 @@ def fuzzy_key_matches(query_key: str, vocabulary: Sequence[str], *, limit: int =
         score_cutoff=_max_edits(len(query_key)),
         limit=limit,
     )
-    return [choice for choice, _distance, _index in hits]
+    bones = _skeleton(query_key)
+    slack = 1 if len(bones) >= 4 else 0
+    return [
+        choice
+        for choice, distance, _index in hits
+        if distance == 0 or Levenshtein.distance(bones, _skeleton(choice)) <= slack
+    ]
 
 
 def _names_file() -> Path:

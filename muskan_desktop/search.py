@@ -128,6 +128,15 @@ class SearchIndex:
             q = q.offset(f.offset)
         return list(s.scalars(q))
 
+    def ids(self, s: Session, f: CaseFilter) -> list[str]:
+        """Only the ids, in display order: what the register's lazy model pages through."""
+        q = self.query(s, f).with_only_columns(Case.id)
+        col = SORTABLE.get(f.order_by, Case.reported_on)
+        q = q.order_by(col.desc() if f.descending else col.asc(), Case.id.desc())
+        if f.limit is not None:
+            q = q.limit(f.limit).offset(f.offset)
+        return list(s.scalars(q))
+
     def count(self, s: Session, f: CaseFilter) -> int:
         return s.scalar(select(func.count()).select_from(self.query(s, f).subquery())) or 0
 

@@ -8,14 +8,14 @@ target first, so a crash never leaves a half file under the real name.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import difflib
-import io
 import os
 import re
 import tempfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -52,7 +52,6 @@ EXPORT_COLUMNS = ("id", "status", *PLACE_COLUMNS, *FIELDS, *LIFECYCLE_COLUMNS)
 REQUIRED_COLUMNS = ("kind", "sex")
 SUFFIXES = (".csv", ".xlsx")
 PROGRESS_EVERY = 500
-INSERT_CHUNK = 2000
 
 CSV_COLUMNS_DOC = f"""\
 Importing cases from a CSV file
@@ -86,8 +85,12 @@ Rows with mistakes are not imported; the report lists each by row number and col
 """
 
 
+IMPORT_STOP = "Import cancelled; nothing was imported"
+EXPORT_STOP = "Export cancelled; no file was written"
+
+
 class Cancelled(MuskanError):
-    def __init__(self, message: str = "Import cancelled; nothing was imported") -> None:
+    def __init__(self, message: str = IMPORT_STOP) -> None:
         super().__init__(message)
 
 
@@ -130,6 +133,9 @@ class ImportReport:
 
 
 # -- import ---------------------------------------------------------------------------------
+Key = tuple[str | None, str | None]  # (station, district) as written in the row
+
+
 def import_csv(
     ctx: Context,
     path: str | os.PathLike[str],
@@ -137,52 +143,37 @@ def import_csv(
     progress: Progress | None = None,
     cancel: Cancel | None = None,
 ) -> ImportReport:
-    """Check every row of a CSV file and add the good ones in one transaction."""
+    """Check every row of a CSV file and add the good ones, all in one transaction.
+
+    `progress(done, total)` counts work: each row once when checked and each good row once
+    more when written. `cancel()` returning True stops it with nothing written (Cancelled).
+    """
     path = Path(path)
-    header, records = _read_records(path)
+    header_at, header, total = _survey(path)
     cols = _import_columns(header, path.name)
     svc = CaseService(ctx)
     report = ImportReport()
-    good: list[tuple[int, dict[str, Any], tuple[str | None, str | None]]] = []
-    bad: dict[int, tuple[str | None, str | None]] = {}
-    total = len(records)
-    for done, (rowno, cells) in enumerate(records, 1):
-        if done % PROGRESS_EVERY == 0:
-            _tick(done, total, progress, cancel)
-        if not any(c.strip() for c in cells):
+    good: list[tuple[int, dict[str, Any], Key]] = []
+    bad: dict[int, Key] = {}
+    for rowno, cells in _records(path):
+        done = rowno - header_at
+        if done > 0 and done % PROGRESS_EVERY == 0:
+            _tick(done, 2 * total, progress, cancel)
+        if done <= 0 or not any(c.strip() for c in cells):
             continue
-        if len(cells) < len(cols) or any(c.strip() for c in cells[len(cols) :]):
-            msg = f"has {len(cells)} cells, the header has {len(cols)}"
-            report.errors.append(RowError(rowno, "", msg))
-            continue
-        raw: dict[str, str] = {}
-        place: dict[str, str] = {}
-        errs: list[RowError] = []
-        for i, (col, cell) in enumerate(zip(cols, cells, strict=False), 1):
-            if not cell.strip() or col is None:
-                continue
-            if col == "":
-                errs.append(RowError(rowno, f"column {i}", "has a value but no column name"))
-            elif col in PLACE_COLUMNS:
-                place[col] = cell.strip()
-            else:
-                raw[col] = cell
-        key = (place.get("station"), place.get("district"))
-        try:
-            clean = svc.validate_new(raw)
-        except ValidationError as exc:
-            errs.extend(RowError(rowno, e.field, e.message) for e in exc.errors)
+        clean, key, errs = _check_row(svc, cols, rowno, cells)
         if errs:
             report.errors.extend(errs)
             bad[rowno] = key
         else:
             good.append((rowno, clean, key))
-    _tick(total, total, progress, cancel)
+    work = total + len(good)
+    _tick(total, work, progress, cancel)
 
-    with ctx.db.write() as s:
-        stations: dict[tuple[str | None, str | None], Station | list[FieldError]] = {}
+    with ctx.db.write() as s:  # one transaction: a crash or a cancel leaves nothing behind
+        stations: dict[Key, Station | list[FieldError]] = {}
 
-        def station(key: tuple[str | None, str | None]) -> Station | list[FieldError]:
+        def station(key: Key) -> Station | list[FieldError]:
             if key not in stations:
                 try:
                     stations[key] = svc.resolve_station(s, *key)
@@ -190,74 +181,108 @@ def import_csv(
                     stations[key] = exc.errors
             return stations[key]
 
-        for rowno, key in bad.items():  # a bad row's station is reported with its other faults
-            st = station(key) if any(key) else None
-            if isinstance(st, list):
-                report.errors.extend(RowError(rowno, e.field, e.message) for e in st)
-        now = ctx.clock()
-        rows = []
-        for rowno, clean, key in good:
+        def refused(rowno: int, key: Key) -> bool:
             st = station(key)
             if isinstance(st, list):
                 report.errors.extend(RowError(rowno, e.field, e.message) for e in st)
-            else:
-                rows.append(_case_row(ctx, clean, st, now))
-        for i in range(0, len(rows), INSERT_CHUNK):
-            _tick(i, total, None, cancel)  # cancelling here rolls the whole file back
-            svc.bulk_insert(s, rows[i : i + INSERT_CHUNK])
+            return isinstance(st, list)
+
+        for rowno, key in bad.items():  # a bad row's station is reported with its other faults
+            if any(key):
+                refused(rowno, key)
+        now = ctx.clock()
+        for i in range(0, len(good), PROGRESS_EVERY):
+            chunk = [
+                _case_row(ctx, clean, station(key), now)  # type: ignore[arg-type]
+                for rowno, clean, key in good[i : i + PROGRESS_EVERY]
+                if not refused(rowno, key)
+            ]
+            svc.bulk_insert(s, chunk)
+            report.ids.extend(r["id"] for r in chunk)
+            _tick(total + min(i + PROGRESS_EVERY, len(good)), work, progress, cancel)
+        report.imported = len(report.ids)
         report.errors.sort(key=lambda e: e.row)
         audit.record(
-            s,
-            ctx,
-            "import",
-            None,
-            None,
-            file=path.name,
-            imported=len(rows),
+            s, ctx, "import", None, None, file=path.name, imported=report.imported,
             rejected=report.rejected,
-        )
-    report.imported = len(rows)
-    report.ids = [r["id"] for r in rows]
+        )  # fmt: skip
     return report
 
 
-def _tick(done: int, total: int, progress: Progress | None, cancel: Cancel | None) -> None:
+def _check_row(
+    svc: CaseService, cols: Sequence[str | None], rowno: int, cells: list[str]
+) -> tuple[dict[str, Any], Key, list[RowError]]:
+    if len(cells) < len(cols) or any(c.strip() for c in cells[len(cols) :]):
+        return (
+            {},
+            (None, None),
+            [RowError(rowno, "", f"has {len(cells)} cells, the header has {len(cols)}")],
+        )
+    raw: dict[str, str] = {}
+    errs: list[RowError] = []
+    for i, (col, cell) in enumerate(zip(cols, cells, strict=False), 1):
+        if col == "" and cell.strip():
+            errs.append(RowError(rowno, f"column {i}", "has a value but no column name"))
+        elif col and cell.strip():
+            raw[col] = cell
+    place = (raw.pop("station", "").strip() or None, raw.pop("district", "").strip() or None)
+    try:
+        return svc.validate_new(raw), place, errs
+    except ValidationError as exc:
+        return {}, place, errs + [RowError(rowno, e.field, e.message) for e in exc.errors]
+
+
+def _tick(
+    done: int, total: int, progress: Progress | None, cancel: Cancel | None, stop: str = IMPORT_STOP
+) -> None:
     if cancel is not None and cancel():
-        raise Cancelled()
+        raise Cancelled(stop)
     if progress is not None:
         progress(done, total)
 
 
-def _read_records(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
-    """The header and the numbered data rows (a spreadsheet's row numbers, header = 1)."""
+def _not_text(path: Path) -> MuskanError:
+    return MuskanError(
+        f'{path.name} is not a UTF-8 CSV file. In Excel use Save As, "CSV UTF-8 (Comma delimited)".'
+    )
+
+
+def _records(path: Path) -> Iterator[tuple[int, list[str]]]:
+    """The file's records, numbered as a spreadsheet numbers its rows (from 1)."""
+
+    def lines(fh: Iterable[str]) -> Iterator[str]:
+        for line in fh:
+            if "\x00" in line:
+                raise _not_text(path)
+            yield line
+
     try:
-        data = path.read_bytes()
+        with path.open(encoding="utf-8-sig", newline="") as fh:
+            reader = csv.reader(lines(fh))
+            try:
+                yield from enumerate(reader, 1)
+            except csv.Error as exc:
+                raise MuskanError(f"{path.name}, line {reader.line_num}: {exc}") from exc
+    except UnicodeDecodeError:
+        raise _not_text(path) from None
     except OSError as exc:
         raise MuskanError(f"Cannot read {path}: {exc.strerror or exc}") from exc
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = "\x00"
-    if "\x00" in text:
-        raise MuskanError(
-            f"{path.name} is not a UTF-8 CSV file. In Excel use Save As, "
-            '"CSV UTF-8 (Comma delimited)".'
-        )
-    if not text.strip():
+
+
+def _survey(path: Path) -> tuple[int, list[str], int]:
+    """A first pass: the header's row number, the header, the number of rows after it."""
+    header_at, header, total, data = 0, [], 0, False
+    for rowno, cells in _records(path):
+        blank = not any(c.strip() for c in cells)
+        if header_at:
+            total, data = total + 1, data or not blank
+        elif not blank:
+            header_at, header = rowno, cells
+    if not header_at:
         raise MuskanError(f"{path.name} is empty: it needs a header row and a row per case.")
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        records = [(n, cells) for n, cells in enumerate(reader, 1)]
-    except csv.Error as exc:
-        raise MuskanError(f"{path.name}, line {reader.line_num}: not readable CSV: {exc}") from exc
-    while records and not any(c.strip() for c in records[0][1]):
-        records.pop(0)  # blank lines above the header
-    if not records:
-        raise MuskanError(f"{path.name} is empty: it needs a header row and a row per case.")
-    header = records.pop(0)[1]
-    if not any(c.strip() for _, cells in records for c in cells):
+    if not data:
         raise MuskanError(f"{path.name} has a header row but no cases.")
-    return header, records
+    return header_at, header, total
 
 
 def _normalise(name: str) -> str:
@@ -362,12 +387,9 @@ def _export_rows(
     total = s.scalar(select(func.count()).select_from(q.subquery())) or 0
     for done, row in enumerate(s.execute(q.order_by(*order).execution_options(yield_per=2000))):
         if done % PROGRESS_EVERY == 0:
-            _tick(done, total, progress, cancel)
+            _tick(done, total, progress, cancel, EXPORT_STOP)
         yield list(row)
-    if cancel is not None and cancel():
-        raise Cancelled("Export cancelled; no file was written")
-    if progress is not None:
-        progress(total, total)
+    _tick(total, total, progress, cancel, EXPORT_STOP)
 
 
 def _text(v: Any) -> str:
@@ -408,9 +430,14 @@ def _write_xlsx(tmp: Path, rows: Iterator[list[Any]]) -> int:
 
     ws.append([cell(c, font=bold) for c in EXPORT_COLUMNS])
     n = 0
-    for row in rows:
-        ws.append([cell(v) if isinstance(v, str) else v for v in row])
-        n += 1
+    try:
+        for row in rows:
+            ws.append([cell(v) if isinstance(v, str) else v for v in row])
+            n += 1
+    except BaseException:
+        with contextlib.suppress(Exception):
+            wb.save(tmp)  # removes openpyxl's own temporary file of the rows so far
+        raise
     wb.save(tmp)
     return n
 
