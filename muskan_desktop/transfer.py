@@ -181,22 +181,17 @@ def import_csv(
                     stations[key] = exc.errors
             return stations[key]
 
-        def refused(rowno: int, key: Key) -> bool:
-            st = station(key)
-            if isinstance(st, list):
-                report.errors.extend(RowError(rowno, e.field, e.message) for e in st)
-            return isinstance(st, list)
-
         for rowno, key in bad.items():  # a bad row's station is reported with its other faults
-            if any(key):
-                refused(rowno, key)
+            if any(key) and isinstance(st := station(key), list):
+                report.errors.extend(_row_errors(rowno, st))
         now = ctx.clock()
         for i in range(0, len(good), PROGRESS_EVERY):
-            chunk = [
-                _case_row(ctx, clean, station(key), now)  # type: ignore[arg-type]
-                for rowno, clean, key in good[i : i + PROGRESS_EVERY]
-                if not refused(rowno, key)
-            ]
+            chunk = []
+            for rowno, clean, key in good[i : i + PROGRESS_EVERY]:
+                if isinstance(st := station(key), list):
+                    report.errors.extend(_row_errors(rowno, st))
+                else:
+                    chunk.append(_case_row(ctx, clean, st, now))
             svc.bulk_insert(s, chunk)
             report.ids.extend(r["id"] for r in chunk)
             _tick(total + min(i + PROGRESS_EVERY, len(good)), work, progress, cancel)
@@ -229,7 +224,11 @@ def _check_row(
     try:
         return svc.validate_new(raw), place, errs
     except ValidationError as exc:
-        return {}, place, errs + [RowError(rowno, e.field, e.message) for e in exc.errors]
+        return {}, place, errs + _row_errors(rowno, exc.errors)
+
+
+def _row_errors(rowno: int, errors: Iterable[FieldError]) -> list[RowError]:
+    return [RowError(rowno, e.field, e.message) for e in errors]
 
 
 def _tick(

@@ -110,13 +110,15 @@ def test_good_rows_go_in_and_every_bad_row_is_reported(ctx, tmp_path):
     assert sorted(by_row) == [8, 9, 10, 11, 12]
     assert [(e.field, "in the future" in e.message) for e in by_row[8]] == [("reported_on", True)]
     assert by_row[9][0].field == "age_years" and "under 18" in by_row[9][0].message
-    assert by_row[10][0].field == "reported_on" and "not a real calendar date" in by_row[10][0].message
+    assert (
+        by_row[10][0].field == "reported_on" and "not a real calendar date" in by_row[10][0].message
+    )
     assert by_row[11][0].field == "guardian_phone" and "12345" in by_row[11][0].message
     assert by_row[12] == [RowError(12, "", "has 13 cells, the header has 12")]
     assert report.rejected == 5
     assert "row 9, age_years: 19 years: a child must be under 18 when missing" in report.lines()
     assert "row 12: has 13 cells, the header has 12" in report.lines()
-    assert seen[-1] == (11, 11)
+    assert seen[-1] == (16, 16)  # 11 rows checked, 5 written
 
     with ctx.db.read() as s:
         ev = s.scalar(select(AuditEvent).where(AuditEvent.action == "import"))
@@ -209,7 +211,8 @@ def test_cancel_writes_nothing(ctx, tmp_path):
     ticks = []
     report = import_csv(ctx, path, progress=lambda d, t: ticks.append((d, t)))
     assert report.imported == 1200 and _count(ctx) == 1200
-    assert ticks == [(500, 1200), (1000, 1200), (1200, 1200)]
+    assert ticks[:3] == [(500, 2400), (1000, 2400), (1200, 2400)]  # checked
+    assert ticks[3:] == [(1700, 2400), (2200, 2400), (2400, 2400)]  # written
 
 
 def test_cancel_during_insert_rolls_back(ctx, tmp_path):
