@@ -1,9 +1,9 @@
 """Moving cases in and out of the register: CSV import, CSV and Excel export.
 
-Import checks every row with the same rules as the case form and reports every bad field of
-every bad row by its spreadsheet row number; the good rows go in together, in one transaction,
-so a file is never half-imported. Export streams rows from the database and writes beside the
-target first, so a crash never leaves a half file under the real name.
+Import checks every row with the rules of the case form and reports every bad field of every
+bad row by its spreadsheet row number; the good rows go in together, in one transaction, so a
+file is never half-imported. Export streams rows from the database into a file beside the
+target and renames it at the end, so a crash never leaves a half file under the real name.
 """
 
 from __future__ import annotations
@@ -15,12 +15,14 @@ import difflib
 import os
 import re
 import tempfile
+import textwrap
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from . import audit
 from .cases import CaseService
@@ -34,59 +36,53 @@ from .validation import FIELDS
 
 Progress = Callable[[int, int], None]
 Cancel = Callable[[], bool]
+Key = tuple[str | None, str | None]  # (station, district) as a row gives them
 
 PLACE_COLUMNS = ("station", "district")
-LIFECYCLE_COLUMNS = (
-    "located_state",
-    "located_place",
-    "located_on",
-    "team_sent",
-    "recovered_on",
-    "restored_on",
-    "restored_to",
-    "closed_reason",
-    "closed_on",
-)
+_TRACED = ("located_state", "located_place", "located_on", "team_sent", "recovered_on")
+LIFECYCLE_COLUMNS = (*_TRACED, "restored_on", "restored_to", "closed_reason", "closed_on")
 IGNORED_ON_IMPORT = ("id", "status", *LIFECYCLE_COLUMNS)  # written by export, not imported
 EXPORT_COLUMNS = ("id", "status", *PLACE_COLUMNS, *FIELDS, *LIFECYCLE_COLUMNS)
 REQUIRED_COLUMNS = ("kind", "sex")
 SUFFIXES = (".csv", ".xlsx")
 PROGRESS_EVERY = 500
+# pick-list values in any case: "Missing", "f", "Runaway" are fine
+_CHOICES = {
+    n: {str(c).casefold(): str(c) for c in f.choices} for n, f in FIELDS.items() if f.choices
+}
+IMPORT_STOP = "Import cancelled; nothing was imported"
+EXPORT_STOP = "Export cancelled; no file was written"
 
 CSV_COLUMNS_DOC = f"""\
 Importing cases from a CSV file
 
-Save the sheet as "CSV UTF-8 (Comma delimited)". The first row names the columns (any order;
-capitals, spaces and hyphens do not matter: "Name Latin" = name_latin). Each further row is one
-child; blank cells are left empty and blank rows are skipped.
+Save the sheet as "CSV UTF-8 (Comma delimited)". Row 1 names the columns, in any order
+(capitals, spaces and hyphens do not matter: "Name Latin" = name_latin); each further row is
+one child. Blank cells stay empty; blank rows are skipped.
 
-Required columns: kind, sex. Every row also needs a name (name_latin or name_deva) for a
+Required: the columns kind and sex; in every row a name (name_latin or name_deva) for a
 missing child, and age_years or date_of_birth.
-
-Columns: station, district, {", ".join(FIELDS)}.
-Columns written by export and ignored on import: {", ".join(IGNORED_ON_IMPORT)}.
+{textwrap.fill("Columns: station, district, " + ", ".join(FIELDS) + ".", 92)}
+{textwrap.fill("Ignored (written by export): " + ", ".join(IGNORED_ON_IMPORT) + ".", 92)}
 Any other column refuses the whole file.
 
-Formats:
-  kind        missing or found
-  sex         M, F or X
-  category    lost, runaway, kidnapped or trafficking (missing children)
-  dates       YYYY-MM-DD, e.g. 2026-03-15 (not in the future, not before 1990)
-  age_years   whole years; the child must be under 18 when missing or found
-  phones      Indian numbers: a 10-digit mobile starting 6-9 (+91 optional) or a
-              landline with its STD code
+  kind            missing or found (capitals do not matter here, in sex and category)
+  sex             M, F or X
+  category        lost, runaway, kidnapped or trafficking
+  dates           YYYY-MM-DD, e.g. 2026-03-15; not in the future, not before 1990;
+                  reported_on empty means today
+  age_years       whole years; a child is under 18 when missing or found
+  phones          Indian: a 10-digit mobile starting 6-9 (+91 optional), or a landline
+                  with its STD code
   last_seen_time  HH:MM, 24-hour
   FIR/GD numbers  text, kept as written ("0045/2026" keeps its zero)
-  station     the station's name or code (empty: this register's own station);
-              district narrows a station name, or alone picks that district's station
-  reported_on empty means today
+  station         name or code (empty: this register's own station); district narrows a
+                  station name, or alone picks that district's station
 
-Rows with mistakes are not imported; the report lists each by row number and column.
+Rows with mistakes are not imported; the report lists each one by row number and column.
+Excel may rewrite dates and long numbers (phones) when it saves a CSV: format those columns
+as Text before typing, or check them after saving.
 """
-
-
-IMPORT_STOP = "Import cancelled; nothing was imported"
-EXPORT_STOP = "Export cancelled; no file was written"
 
 
 class Cancelled(MuskanError):
@@ -96,7 +92,7 @@ class Cancelled(MuskanError):
 
 @dataclass(frozen=True)
 class RowError:
-    row: int  # as a spreadsheet shows it: the header is row 1
+    row: int  # as a spreadsheet numbers it: the header is row 1
     field: str  # "" when the row as a whole is wrong
     message: str
 
@@ -113,29 +109,20 @@ class ImportReport:
 
     @property
     def rejected(self) -> int:
-        """How many rows were left out."""
         return len({e.row for e in self.errors})
 
     def lines(self) -> list[str]:
         return [str(e) for e in self.errors]
 
     def save(self, path: str | os.PathLike[str]) -> None:
-        """The error report as a CSV (row, field, message) the officer can keep or print."""
-
-        def write(tmp: Path) -> None:
-            with tmp.open("w", encoding="utf-8-sig", newline="") as fh:
-                w = csv.writer(fh)
-                w.writerow(["row", "field", "message"])
-                w.writerows([e.row, e.field, e.message] for e in self.errors)
-
-        target = Path(path)
-        _replace_with(target, _written_beside(target, write))
+        """The errors as a CSV (row, field, message) the officer can keep and correct from."""
+        with _atomic(Path(path)) as tmp, tmp.open("w", encoding="utf-8-sig", newline="") as fh:
+            w = csv.writer(fh)
+            w.writerow(["row", "field", "message"])
+            w.writerows([e.row, e.field, e.message] for e in self.errors)
 
 
 # -- import ---------------------------------------------------------------------------------
-Key = tuple[str | None, str | None]  # (station, district) as written in the row
-
-
 def import_csv(
     ctx: Context,
     path: str | os.PathLike[str],
@@ -145,8 +132,8 @@ def import_csv(
 ) -> ImportReport:
     """Check every row of a CSV file and add the good ones, all in one transaction.
 
-    `progress(done, total)` counts work: each row once when checked and each good row once
-    more when written. `cancel()` returning True stops it with nothing written (Cancelled).
+    `progress(done, total)` counts work: each row once when checked, each good row once more
+    when written. `cancel()` returning True stops with nothing written (raises Cancelled).
     """
     path = Path(path)
     header_at, header, total = _survey(path)
@@ -158,7 +145,7 @@ def import_csv(
     for rowno, cells in _records(path):
         done = rowno - header_at
         if done > 0 and done % PROGRESS_EVERY == 0:
-            _tick(done, 2 * total, progress, cancel)
+            _tick(done, 2 * total, progress, cancel, IMPORT_STOP)
         if done <= 0 or not any(c.strip() for c in cells):
             continue
         clean, key, errs = _check_row(svc, cols, rowno, cells)
@@ -168,7 +155,7 @@ def import_csv(
         else:
             good.append((rowno, clean, key))
     work = total + len(good)
-    _tick(total, work, progress, cancel)
+    _tick(total, work, progress, cancel, IMPORT_STOP)
 
     with ctx.db.write() as s:  # one transaction: a crash or a cancel leaves nothing behind
         stations: dict[Key, Station | list[FieldError]] = {}
@@ -194,13 +181,11 @@ def import_csv(
                     chunk.append(_case_row(ctx, clean, st, now))
             svc.bulk_insert(s, chunk)
             report.ids.extend(r["id"] for r in chunk)
-            _tick(total + min(i + PROGRESS_EVERY, len(good)), work, progress, cancel)
+            _tick(total + min(i + PROGRESS_EVERY, len(good)), work, progress, cancel, IMPORT_STOP)
         report.imported = len(report.ids)
         report.errors.sort(key=lambda e: e.row)
-        audit.record(
-            s, ctx, "import", None, None, file=path.name, imported=report.imported,
-            rejected=report.rejected,
-        )  # fmt: skip
+        details = {"file": path.name, "imported": report.imported, "rejected": report.rejected}
+        audit.record(s, ctx, "import", None, None, **details)
     return report
 
 
@@ -208,18 +193,16 @@ def _check_row(
     svc: CaseService, cols: Sequence[str | None], rowno: int, cells: list[str]
 ) -> tuple[dict[str, Any], Key, list[RowError]]:
     if len(cells) < len(cols) or any(c.strip() for c in cells[len(cols) :]):
-        return (
-            {},
-            (None, None),
-            [RowError(rowno, "", f"has {len(cells)} cells, the header has {len(cols)}")],
-        )
+        msg = f"has {len(cells)} cells, the header has {len(cols)}"
+        return {}, (None, None), [RowError(rowno, "", msg)]
     raw: dict[str, str] = {}
     errs: list[RowError] = []
     for i, (col, cell) in enumerate(zip(cols, cells, strict=False), 1):
         if col == "" and cell.strip():
             errs.append(RowError(rowno, f"column {i}", "has a value but no column name"))
         elif col and cell.strip():
-            raw[col] = cell
+            choices = _CHOICES.get(col)
+            raw[col] = choices.get(cell.strip().casefold(), cell) if choices else cell
     place = (raw.pop("station", "").strip() or None, raw.pop("district", "").strip() or None)
     try:
         return svc.validate_new(raw), place, errs
@@ -231,28 +214,23 @@ def _row_errors(rowno: int, errors: Iterable[FieldError]) -> list[RowError]:
     return [RowError(rowno, e.field, e.message) for e in errors]
 
 
-def _tick(
-    done: int, total: int, progress: Progress | None, cancel: Cancel | None, stop: str = IMPORT_STOP
-) -> None:
+def _tick(done: int, of: int, progress: Progress | None, cancel: Cancel | None, stop: str) -> None:
     if cancel is not None and cancel():
         raise Cancelled(stop)
     if progress is not None:
-        progress(done, total)
-
-
-def _not_text(path: Path) -> MuskanError:
-    return MuskanError(
-        f'{path.name} is not a UTF-8 CSV file. In Excel use Save As, "CSV UTF-8 (Comma delimited)".'
-    )
+        progress(done, of)
 
 
 def _records(path: Path) -> Iterator[tuple[int, list[str]]]:
     """The file's records, numbered as a spreadsheet numbers its rows (from 1)."""
+    not_text = MuskanError(
+        f'{path.name} is not a UTF-8 CSV file. In Excel use Save As, "CSV UTF-8 (Comma delimited)".'
+    )
 
     def lines(fh: Iterable[str]) -> Iterator[str]:
         for line in fh:
-            if "\x00" in line:
-                raise _not_text(path)
+            if "\x00" in line:  # UTF-16, a spreadsheet or some other binary file
+                raise not_text
             yield line
 
     try:
@@ -263,13 +241,13 @@ def _records(path: Path) -> Iterator[tuple[int, list[str]]]:
             except csv.Error as exc:
                 raise MuskanError(f"{path.name}, line {reader.line_num}: {exc}") from exc
     except UnicodeDecodeError:
-        raise _not_text(path) from None
+        raise not_text from None
     except OSError as exc:
         raise MuskanError(f"Cannot read {path}: {exc.strerror or exc}") from exc
 
 
 def _survey(path: Path) -> tuple[int, list[str], int]:
-    """A first pass: the header's row number, the header, the number of rows after it."""
+    """A first pass: the header's row number, the header, and how many rows follow it."""
     header_at, header, total, data = 0, [], 0, False
     for rowno, cells in _records(path):
         blank = not any(c.strip() for c in cells)
@@ -284,24 +262,19 @@ def _survey(path: Path) -> tuple[int, list[str], int]:
     return header_at, header, total
 
 
-def _normalise(name: str) -> str:
-    return re.sub(r"[\s\-]+", "_", name.strip().casefold())
-
-
 def _import_columns(header: Sequence[str], file: str) -> list[str | None]:
-    """Each column's field name; None for a column that is ignored, "" for an unnamed one."""
-    cols = [_normalise(h) for h in header]
+    """Each column's field name: None for an ignored column, "" for an unnamed one."""
+    cols = [re.sub(r"[\s\-]+", "_", h.strip().casefold()) for h in header]
     known = [*PLACE_COLUMNS, *FIELDS]
-    unknown = [
-        h for h, c in zip(header, cols, strict=True) if c and c not in known + [*IGNORED_ON_IMPORT]
-    ]
+    unknown = [(h, c) for h, c in zip(header, cols, strict=True) if c and c not in known]
+    unknown = [(h, c) for h, c in unknown if c not in IGNORED_ON_IMPORT]
     if unknown:
-        parts = []
-        for h in unknown:
-            near = difflib.get_close_matches(_normalise(h), known, n=1)
-            parts.append(f"'{h}'" + (f" (did you mean {near[0]}?)" if near else ""))
+        names = []
+        for h, c in unknown:
+            near = difflib.get_close_matches(c, known, n=1)
+            names.append(f"'{h}'" + (f" (did you mean {near[0]}?)" if near else ""))
         raise MuskanError(
-            f"{file} has columns Muskan does not know: {', '.join(parts)}. Rename or remove "
+            f"{file} has columns Muskan does not know: {', '.join(names)}. Rename or remove "
             "them; nothing was imported."
         )
     twice = sorted({c for c in cols if c and cols.count(c) > 1})
@@ -317,20 +290,11 @@ def _import_columns(header: Sequence[str], file: str) -> list[str | None]:
 
 
 def _case_row(ctx: Context, clean: dict[str, Any], st: Station, now: dt.datetime) -> dict[str, Any]:
-    row: dict[str, Any] = dict.fromkeys(FIELDS)
-    row.update(clean)
-    row.update(
-        id=new_id(),
-        status=INITIAL_STATUS[Kind(clean["kind"])].value,
-        station_id=st.id,
-        district=st.district_en,
-        created_at=now,
-        created_by=ctx.actor,
-        updated_at=now,
-        updated_by=ctx.actor,
-        version=1,
-        age_is_estimate=clean.get("date_of_birth") is None,
-    )
+    row: dict[str, Any] = {**dict.fromkeys(FIELDS), **clean}  # same keys: one executemany
+    row.update(id=new_id(), status=INITIAL_STATUS[Kind(clean["kind"])].value, version=1)
+    row.update(station_id=st.id, district=st.district_en, created_at=now, updated_at=now)
+    row.update(created_by=ctx.actor, updated_by=ctx.actor)
+    row["age_is_estimate"] = clean.get("date_of_birth") is None
     return row
 
 
@@ -343,42 +307,31 @@ def export_cases(
     progress: Progress | None = None,
     cancel: Cancel | None = None,
 ) -> int:
-    """Write the cases (all, or those `filter` selects) to .csv or .xlsx; the number written."""
+    """Write the cases `filter` selects (None: all; its limit is ignored) to .csv or .xlsx.
+
+    Returns how many; the export is audited before the file appears under its name."""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
         raise MuskanError(
             f"Cannot export to '{path.name}': the file name must end in {' or '.join(SUFFIXES)}."
         )
-    count = 0
-
-    def write(tmp: Path) -> None:
-        nonlocal count
+    with _atomic(path) as tmp:
         with ctx.db.read() as s:
             rows = _export_rows(ctx, s, filter, progress, cancel)
             count = (_write_csv if suffix == ".csv" else _write_xlsx)(tmp, rows)
-
-    tmp = _written_beside(path, write)
-    try:
-        with ctx.db.write() as s:  # recorded before the file appears under its name
+        with ctx.db.write() as s:
             audit.record(s, ctx, "export", None, None, file=path.name, rows=count, format=suffix)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    _replace_with(path, tmp)
     return count
 
 
 def _export_rows(
-    ctx: Context,
-    s: Any,
-    f: CaseFilter | None,
-    progress: Progress | None,
-    cancel: Cancel | None,
+    ctx: Context, s: Session, f: CaseFilter | None, progress: Progress | None, cancel: Cancel | None
 ) -> Iterator[list[Any]]:
+    """Rows in EXPORT_COLUMNS order, streamed: 100,000 cases never sit in memory at once."""
     cols = [Station.code if c == "station" else getattr(Case, c) for c in EXPORT_COLUMNS]
     q = select(*cols).join(Station, Case.station_id == Station.id)
-    order = [Case.reported_on, Case.id]
+    order: list[Any] = [Case.reported_on, Case.id]
     if f is not None:
         q = q.where(Case.id.in_(SearchIndex.for_db(ctx.db).query(s, f).with_only_columns(Case.id)))
         col = SORTABLE.get(f.order_by, Case.reported_on)
@@ -391,19 +344,15 @@ def _export_rows(
     _tick(total, total, progress, cancel, EXPORT_STOP)
 
 
-def _text(v: Any) -> str:
-    if v is None:
-        return ""
-    return v.isoformat() if isinstance(v, dt.date) else str(v)
-
-
 def _write_csv(tmp: Path, rows: Iterator[list[Any]]) -> int:
     n = 0
     with tmp.open("w", encoding="utf-8-sig", newline="") as fh:  # the BOM: Excel reads UTF-8
         w = csv.writer(fh)
         w.writerow(EXPORT_COLUMNS)
         for row in rows:
-            w.writerow([_text(v) for v in row])
+            w.writerow(
+                ["" if v is None else v.isoformat() if isinstance(v, dt.date) else v for v in row]
+            )
             n += 1
     return n
 
@@ -417,57 +366,51 @@ def _write_xlsx(tmp: Path, rows: Iterator[list[Any]]) -> int:
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("Cases")
     ws.freeze_panes = "A2"
-    bold = Font(bold=True)
 
-    def cell(v: Any, **style: Any) -> Any:
-        c = WriteOnlyCell(ws, value=ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v)
-        if isinstance(v, str):
-            c.data_type = "s"  # text stays text: "=…" is no formula, "0045/2026" keeps its zero
-        for k, val in style.items():
-            setattr(c, k, val)
+    def text(v: str, force: bool = False) -> Any:
+        if ILLEGAL_CHARACTERS_RE.search(v):
+            v = ILLEGAL_CHARACTERS_RE.sub("", v)
+        if not force and v[:1] not in ("=", "#"):
+            return v  # a str is a text cell: "0045/2026" and "+9198…" stay as written
+        c = WriteOnlyCell(ws, value=v)
+        c.data_type = "s"  # "=…" is not a formula, "#N/A" not an error
         return c
 
-    ws.append([cell(c, font=bold) for c in EXPORT_COLUMNS])
+    header = [text(c, force=True) for c in EXPORT_COLUMNS]
+    for c in header:
+        c.font = Font(bold=True)
+    ws.append(header)
     n = 0
     try:
         for row in rows:
-            ws.append([cell(v) if isinstance(v, str) else v for v in row])
+            ws.append([text(v) if isinstance(v, str) else v for v in row])
             n += 1
     except BaseException:
         with contextlib.suppress(Exception):
-            wb.save(tmp)  # removes openpyxl's own temporary file of the rows so far
+            wb.save(tmp)  # closes and removes openpyxl's own temporary file of the rows
         raise
     wb.save(tmp)
     return n
 
 
-def _written_beside(target: Path, write: Callable[[Path], None]) -> Path:
-    """Run `write` on a temporary file in the target's folder, synced to disk; its path."""
+@contextlib.contextmanager
+def _atomic(target: Path) -> Iterator[Path]:
+    """A temporary file beside `target`, flushed to disk and renamed to it if the block succeeds."""
     try:
         fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
         os.close(fd)
+        tmp = Path(name)
     except OSError as exc:
         raise MuskanError(f"Cannot write in {target.parent}: {exc.strerror or exc}") from exc
-    tmp = Path(name)
     try:
-        write(tmp)
+        yield tmp
         with tmp.open("r+b") as fh:
             os.fsync(fh.fileno())
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise MuskanError(f"Cannot write {target}: {exc.strerror or exc}") from exc
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return tmp
-
-
-def _replace_with(target: Path, tmp: Path) -> None:
-    try:
         os.replace(tmp, target)
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
         raise MuskanError(
             f"Cannot write {target}: {exc.strerror or exc}. If it is open in another program "
             "(Excel), close it and try again."
         ) from exc
+    finally:
+        tmp.unlink(missing_ok=True)

@@ -16,9 +16,9 @@ import os
 import random
 import shutil
 import sqlite3
-import stat
 import subprocess
 import sys
+import sysconfig
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -42,11 +42,18 @@ STATS = ("stats", "--from", (TODAY - dt.timedelta(days=365)).isoformat(), "--to"
 
 
 # -- helpers -------------------------------------------------------------------------------
+MUSKAN = (sys.executable, "-m", "muskan_desktop.cli")
+
+
 def muskan(
-    home: Path, *args: str, preexec_fn: Callable[[], None] | None = None, cwd: Path | None = None
+    home: Path,
+    *args: str,
+    command: Sequence[str] = MUSKAN,
+    preexec_fn: Callable[[], None] | None = None,
+    cwd: Path | None = None,
 ) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "muskan_desktop.cli", "--home", str(home), *args],
+        [*command, "--home", str(home), *args],
         env=ENV,
         capture_output=True,
         text=True,
@@ -316,27 +323,60 @@ def _as_nobody() -> None:
     os.setuid(65534)
 
 
-def test_read_only_by_permissions(template: tuple[Path, str]) -> None:
-    """The ordinary case: the file and folder lack write permission for this user.
+# Runs the command line from the project's site-packages with another interpreter of the
+# same version, for when this one lives where user nobody cannot reach (e.g. under /root).
+BOOT = (
+    "import os, site, sys\n"
+    "for d in sys.argv.pop(1).split(os.pathsep): site.addsitedir(d)\n"
+    "from muskan_desktop.cli import main\n"
+    "sys.argv[0] = 'muskan'\n"
+    "sys.exit(main())"
+)
 
-    Root ignores permission bits, so as root the command runs as user `nobody`.
+
+def _nobody_command() -> list[str] | None:
+    """A `muskan` command line user nobody can run, or None."""
+    paths = sysconfig.get_paths()
+    site_dirs = os.pathsep.join(dict.fromkeys((paths["purelib"], paths["platlib"])))
+    version = f"{sys.version_info.major}.{sys.version_info.minor}"
+    candidates = [list(MUSKAN)]
+    for folder in ("/usr/local/bin", "/usr/bin", "/bin"):
+        exe = shutil.which(f"python{version}", path=folder)  # same version: same wheels
+        if exe:
+            candidates.append([exe, "-c", BOOT, site_dirs])
+    for cmd in candidates:
+        try:
+            probe = subprocess.run(
+                [*cmd, "--version"],
+                env=ENV,
+                capture_output=True,
+                text=True,
+                preexec_fn=_as_nobody,
+                cwd="/",
+                timeout=60,
+            )
+        except OSError:  # e.g. the interpreter is under root's private home folder
+            continue
+        if probe.returncode == 0 and "Muskan Desktop" in probe.stdout:
+            return cmd
+    return None
+
+
+def test_read_only_by_permissions(template: tuple[Path, str]) -> None:
+    """The ordinary case: the file and its folder lack write permission for this user.
+
+    Root ignores permission bits, so as root the commands run as user `nobody`.
     """
     preexec: Callable[[], None] | None = None
+    command: Sequence[str] = MUSKAN
     if os.geteuid() == 0:
-        preexec = _as_nobody
-        probe = subprocess.run(
-            [sys.executable, "-c", "import muskan_desktop.cli"],
-            env=ENV,
-            capture_output=True,
-            preexec_fn=preexec,
-            cwd="/",
-            timeout=60,
-        )
-        if probe.returncode != 0:
+        found = _nobody_command()
+        if found is None:
             pytest.skip(
-                f"running as root and user nobody cannot run {sys.executable} with this "
-                "project (a parent folder is private); the chattr +i tests cover read-only"
+                "running as root and user nobody cannot run this project's Python; "
+                "the chattr +i tests cover the read-only register"
             )
+        preexec, command = _as_nobody, found
     # a folder the other user can reach (pytest's tmp folders are private to their owner)
     base = Path(tempfile.mkdtemp(prefix="muskan-ro-"))
     base.chmod(0o755)
@@ -350,13 +390,13 @@ def test_read_only_by_permissions(template: tuple[Path, str]) -> None:
         for d in dirs:
             d.chmod(0o555)
         before = snapshot(home)
-        for args in (("cases", "list"), ADD_CHILD):
-            r = muskan(home, *args, preexec_fn=preexec, cwd=Path("/"))
-            assert_fails(r, EXIT_STORAGE, "read-only")
+        for args in (("cases", "list"), ADD_CHILD, STATS):
+            r = muskan(home, *args, command=command, preexec_fn=preexec, cwd=Path("/"))
+            assert_fails(r, EXIT_STORAGE, "read-only", str(home / DB_FILENAME))
             assert snapshot(home) == before
     finally:
         for d in dirs:
-            d.chmod(stat.S_IRWXU | stat.S_IRGRP | stat.S_IXGRP | stat.S_IROTH | stat.S_IXOTH)
+            d.chmod(0o755)
         for f in files:
             f.chmod(0o644)
         shutil.rmtree(base)
@@ -464,6 +504,12 @@ def test_foreign_sqlite_file_is_refused(foreign: Path, args: tuple[str, ...]) ->
     assert sorted(p.name for p in foreign.iterdir()) == [DB_FILENAME]
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="product bug: make_engine's connect hook (db.py) runs PRAGMA journal_mode=WAL "
+    "before migrate() finds the file is not a Muskan register, so a foreign rollback-journal "
+    "file is switched to WAL (header bytes 18, 19, 27, 95 rewritten)",
+)
 @pytest.mark.parametrize("args", [("cases", "list"), ADD_CHILD])
 def test_foreign_sqlite_file_is_byte_identical(foreign: Path, args: tuple[str, ...]) -> None:
     run_unchanged(foreign, args, EXIT_STORAGE, "not a Muskan register")

@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
+from muskan_desktop import audit
 from muskan_desktop.context import Context, open_context
 from muskan_desktop.errors import MuskanError
 from muskan_desktop.models import AuditEvent, Case, NameKey
@@ -333,3 +334,41 @@ def test_export_cancel_leaves_no_file(ctx, tmp_path):
 def test_columns_doc_names_every_column():
     for name in ("kind", "sex", "station", "fir_number", "YYYY-MM-DD", "trafficking"):
         assert name in CSV_COLUMNS_DOC
+
+
+def test_forgiving_about_what_spreadsheets_do(ctx, tmp_path):
+    path = _write(
+        tmp_path / "c.csv",
+        [
+            "",  # a blank line above the header
+            "KIND,Name-Latin,Sex,Age Years,Category,,",  # two unnamed, empty columns
+            "Missing,Asha,f,9,Runaway,,",
+            "FOUND,Raju,m,7,,,,,",  # blank cells beyond the header are harmless
+            "missing,Sita,F,8,lost,,oops",
+        ],
+    )
+    report = import_csv(ctx, path)
+    assert report.imported == 2
+    assert report.lines() == ["row 5, column 7: has a value but no column name"]
+    got = {c.name_latin: (c.kind, c.sex, c.category) for c in _cases(ctx)}
+    assert got == {"Asha": ("missing", "F", "runaway"), "Raju": ("found", "M", None)}
+
+
+def test_a_column_twice_is_refused(ctx, tmp_path):
+    path = _write(tmp_path / "c.csv", ["kind,sex,name_latin,Name Latin", "missing,F,Asha,Asha"])
+    with pytest.raises(MuskanError, match="more than once: name_latin"):
+        import_csv(ctx, path)
+
+
+def test_export_to_a_missing_folder(ctx, tmp_path):
+    with pytest.raises(MuskanError, match="Cannot write in"):
+        export_cases(ctx, tmp_path / "no" / "such" / "cases.csv")
+
+
+def test_audit_chain_stays_intact(ctx, tmp_path):
+    _sample(ctx, tmp_path)
+    export_cases(ctx, tmp_path / "all.xlsx")
+    with ctx.db.read() as s:
+        assert audit.verify(s) is None
+        actions = list(s.scalars(select(AuditEvent.action).order_by(AuditEvent.seq)))
+    assert actions[-2:] == ["import", "export"]

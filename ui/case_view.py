@@ -1,0 +1,403 @@
+"""One case: details, photos, the lifecycle timeline, the tracing log and the risk assessment,
+with a button for each lifecycle step the case can take next."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from typing import Any
+
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QKeySequence, QPixmap, QShortcut
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QPushButton,
+    QTabWidget,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from muskan_desktop import places
+from muskan_desktop.cases import RISK_CHECKLIST, CaseService
+from muskan_desktop.context import Context
+from muskan_desktop.domain import CLOSURE_REASONS, Kind, Status, allowed_actions
+from muskan_desktop.errors import ValidationError
+
+from . import labels
+from .errors import show_error
+from .tasks import TaskRunner
+
+SHOWN = [
+    "name_latin",
+    "name_deva",
+    "aliases",
+    "sex",
+    "age_years",
+    "date_of_birth",
+    "height_cm",
+    "build",
+    "complexion",
+    "hair",
+    "eyes",
+    "identification_marks",
+    "clothing",
+    "languages",
+    "category",
+    "reported_on",
+    "fir_number",
+    "fir_date",
+    "gd_number",
+    "sections",
+    "last_seen_on",
+    "last_seen_time",
+    "last_seen_place",
+    "circumstances",
+    "guardian_name",
+    "guardian_relation",
+    "guardian_phone",
+    "guardian_address",
+    "investigating_officer",
+    "found_on",
+    "found_place",
+    "found_by",
+    "cci_name",
+    "cci_address",
+    "cci_contact",
+    "cwc_order",
+    "located_state",
+    "located_place",
+    "located_on",
+    "team_sent",
+    "recovered_on",
+    "restored_on",
+    "restored_to",
+    "restored_relation",
+    "closed_reason",
+    "closed_on",
+    "identified_as",
+]
+
+
+class StepDialog(QDialog):
+    """Asks for what one lifecycle step must record (and what it may)."""
+
+    def __init__(
+        self,
+        parent: QWidget,
+        action: str,
+        required: tuple[str, ...],
+        optional: tuple[str, ...],
+        hindi: bool,
+        today: dt.date,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(labels.tr("Action", labels.ACTION[action]).rstrip("…"))
+        self.fields: dict[str, QWidget] = {}
+        self.errors: dict[str, QLabel] = {}
+        form = QFormLayout(self)
+        for name in required + optional:
+            w: QWidget
+            if name == "located_state":
+                combo = QComboBox(self)
+                combo.addItem("", None)
+                for st in places.states():
+                    combo.addItem(st.hi if hindi else st.en, st.en)
+                w = combo
+            elif name == "closed_reason":
+                combo = QComboBox(self)
+                combo.addItem("", None)
+                for code in CLOSURE_REASONS:
+                    combo.addItem(labels.tr("Closure", labels.CLOSURE[code]), code)
+                w = combo
+            else:
+                line = QLineEdit(self)
+                if name.endswith("_on"):
+                    line.setText(today.isoformat())
+                    line.setPlaceholderText("YYYY-MM-DD")
+                w = line
+            w.setObjectName(f"step_{name}")
+            err = QLabel(self)
+            err.setStyleSheet("color: #b3261e;")
+            err.hide()
+            cell = QWidget(self)
+            v = QVBoxLayout(cell)
+            v.setContentsMargins(0, 0, 0, 0)
+            v.addWidget(w)
+            v.addWidget(err)
+            mark = " *" if name in required else ""
+            form.addRow(labels.field_label(name) + mark, cell)
+            self.fields[name], self.errors[name] = w, err
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, parent=self
+        )
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        form.addRow(self.buttons)
+
+    def values(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for name, w in self.fields.items():
+            v = w.currentData() if isinstance(w, QComboBox) else w.text().strip()  # type: ignore[attr-defined]
+            if v:
+                out[name] = v
+        return out
+
+    def show_errors(self, exc: ValidationError) -> None:
+        for label in self.errors.values():
+            label.hide()
+        for e in exc.errors:
+            if e.field in self.errors:
+                self.errors[e.field].setText(labels.message(e))
+                self.errors[e.field].show()
+
+
+class CaseView(QWidget):
+    changed = Signal(str)
+
+    def __init__(
+        self, ctx: Context, runner: TaskRunner, case_id: str, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent, Qt.WindowType.Window)
+        self.ctx, self.runner, self.case_id = ctx, runner, case_id
+        self.svc = CaseService(ctx)
+        self.data: dict[str, Any] = {}
+        outer = QVBoxLayout(self)
+        self.header = QLabel(self)
+        self.header.setTextFormat(Qt.TextFormat.RichText)
+        self.header.setObjectName("caseHeader")
+        outer.addWidget(self.header)
+        self.actions_row = QHBoxLayout()
+        outer.addLayout(self.actions_row)
+        self.tabs = QTabWidget(self)
+        self.details = QTextBrowser(self)
+        self.photos = QWidget(self)
+        self.photo_row = QHBoxLayout(self.photos)
+        self.timeline = QListWidget(self)
+        self.timeline.setObjectName("timeline")
+        tracing = QWidget(self)
+        tv = QVBoxLayout(tracing)
+        self.tracing = QListWidget(tracing)
+        self.tracing.setObjectName("tracingLog")
+        add_row = QHBoxLayout()
+        self.tracing_edit = QLineEdit(tracing)
+        self.tracing_date = QLineEdit(tracing)
+        self.tracing_date.setPlaceholderText("YYYY-MM-DD")
+        self.tracing_date.setMaximumWidth(110)
+        self.tracing_add = QPushButton(tracing)
+        self.tracing_add.clicked.connect(self.on_add_tracing)
+        self.tracing_edit.returnPressed.connect(self.on_add_tracing)
+        add_row.addWidget(self.tracing_edit, 1)
+        add_row.addWidget(self.tracing_date)
+        add_row.addWidget(self.tracing_add)
+        tv.addWidget(self.tracing)
+        tv.addLayout(add_row)
+        risk = QWidget(self)
+        rv = QVBoxLayout(risk)
+        self.risk_text = QLabel(risk)
+        self.risk_text.setWordWrap(True)
+        self.risk_text.setTextFormat(Qt.TextFormat.RichText)
+        self.risk_level = QComboBox(risk)
+        for code in ("low", "medium", "high"):
+            self.risk_level.addItem(code, code)
+        self.risk_checks = {code: QCheckBox(risk) for code in RISK_CHECKLIST}
+        self.risk_save = QPushButton(risk)
+        self.risk_save.clicked.connect(self.on_assess_risk)
+        rv.addWidget(self.risk_text)
+        rv.addWidget(self.risk_level)
+        for cb in self.risk_checks.values():
+            rv.addWidget(cb)
+        rv.addWidget(self.risk_save)
+        rv.addStretch(1)
+        self.tab_widgets = [self.details, self.photos, self.timeline, tracing, risk]
+        for w in self.tab_widgets:
+            self.tabs.addTab(w, "")
+        outer.addWidget(self.tabs, 1)
+        QShortcut(QKeySequence("Esc"), self, activated=self.close)
+        self.resize(860, 700)
+        self.reload()
+
+    @property
+    def hindi(self) -> bool:
+        prefs = getattr(self.parent(), "prefs", None)
+        return getattr(prefs, "language", "en") == "hi"
+
+    def reload(self) -> None:
+        self.data = self.svc.details(self.case_id)  # audited as a view
+        self.retranslate()
+        self._load_photos()
+
+    def _load_photos(self) -> None:
+        while self.photo_row.count():
+            item = self.photo_row.takeAt(0)
+            if item.widget():
+                item.widget().deleteLater()
+        try:
+            from muskan_desktop.photos import PhotoService, PhotoStore
+        except ImportError:
+            return
+        store = PhotoStore(self.ctx.home)
+        for p in PhotoService(self.ctx).list(self.case_id):
+            thumb = store.thumbnail(p.sha256)
+            label = QLabel(self.photos)
+            label.setObjectName("casePhoto")
+            if thumb:
+                label.setPixmap(QPixmap(str(thumb)))
+            label.setToolTip(p.taken_on.isoformat() if p.taken_on else "")
+            self.photo_row.addWidget(label)
+        self.photo_row.addStretch(1)
+
+    def retranslate(self) -> None:
+        t = self.tr
+        d = self.data
+        name = " / ".join(x for x in (d.get("name_latin"), d.get("name_deva")) if x) or t(
+            "(no name)"
+        )
+        self.setWindowTitle(f"{name} — {labels.kind_label(d['kind'])}")
+        colour = "#b3261e" if d["kind"] == "missing" else "#1e7b34"
+        self.header.setText(
+            f"<h2 style='margin:0'>{html.escape(name)}</h2>"
+            f"<span style='color:{colour}'><b>{labels.kind_label(d['kind'])}</b></span> · "
+            f"<b>{labels.status_label(d['status'])}</b> · {labels.sex_label(d['sex'])}, "
+            f"{d.get('age_years') or '?'} · {html.escape(d['station']['name_hi'] if self.hindi else d['station']['name'])}, "
+            f"{html.escape(d['district'])}"
+        )
+        for i, text in enumerate(
+            (t("Details"), t("Photos"), t("Lifecycle"), t("Tracing log"), t("Risk"))
+        ):
+            self.tabs.setTabText(i, text)
+        rows = []
+        for k in SHOWN:
+            v = d.get(k)
+            if v in (None, ""):
+                continue
+            if k == "sex":
+                v = labels.sex_label(v)
+            elif k == "category":
+                v = labels.category_label(v)
+            elif k == "closed_reason":
+                v = labels.tr("Closure", labels.CLOSURE.get(v, v))
+            rows.append(
+                f"<tr><td style='padding-right:16px'><b>{html.escape(labels.field_label(k))}</b>"
+                f"</td><td>{html.escape(str(v))}</td></tr>"
+            )
+        self.details.setHtml("<table>" + "".join(rows) + "</table>")
+        self.timeline.clear()
+        self.timeline.addItem(
+            f"{d['reported_on']}  {labels.status_label('missing' if d['kind'] == 'missing' else 'registered')}"
+        )
+        for e in d["events"]:
+            det = ", ".join(f"{labels.field_label(k)}: {v}" for k, v in e["details"].items() if v)
+            self.timeline.addItem(
+                f"{e['at'][:10]}  {labels.status_label(e['from'])} → "
+                f"{labels.status_label(e['to'])}  ({e['by']})  {det}"
+            )
+        self.tracing.clear()
+        for entry in d["tracing"]:
+            self.tracing.addItem(f"{entry['done_on']}  {entry['action']}  ({entry['by']})")
+        self.tracing_edit.setPlaceholderText(t("What was done to trace the child"))
+        self.tracing_add.setText(t("Add to log"))
+        for i, code in enumerate(("low", "medium", "high")):
+            self.risk_level.setItemText(i, labels.tr("Risk", labels.RISK[code]))
+        for code, cb in self.risk_checks.items():
+            cb.setText(labels.tr("Risk", labels.CHECKLIST[code]))
+        if d["risk"]:
+            r = d["risk"][0]
+            due = dt.date.fromisoformat(r["review_due"])
+            overdue = due < self.ctx.today()
+            self.risk_text.setText(
+                t("Risk <b>%1</b>, assessed %2 by %3. Review due <b>%4</b>%5")
+                .replace("%1", labels.tr("Risk", labels.RISK[r["level"]]))
+                .replace("%2", r["assessed_on"])
+                .replace("%3", html.escape(r["by"]))
+                .replace("%4", r["review_due"])
+                .replace(
+                    "%5",
+                    " <span style='color:#b3261e'>(" + t("overdue") + ")</span>" if overdue else "",
+                )
+            )
+            self.risk_level.setCurrentIndex(self.risk_level.findData(r["level"]))
+            for code, cb in self.risk_checks.items():
+                cb.setChecked(code in r["checklist"])
+        else:
+            self.risk_text.setText(t("No risk assessment yet."))
+        self.risk_save.setText(t("Record assessment"))
+        self._build_actions()
+
+    def _build_actions(self) -> None:
+        while self.actions_row.count():
+            item = self.actions_row.takeAt(0)
+            if item.widget():
+                item.widget().deleteLater()
+        steps = allowed_actions(Kind(self.data["kind"]), Status(self.data["status"]))
+        for action, step in steps.items():
+            b = QPushButton(labels.tr("Action", labels.ACTION[action]), self)
+            b.setObjectName(f"action_{action}")
+            b.clicked.connect(
+                lambda _=False, a=action, s=step: self.on_step(a, s.required, s.optional)
+            )
+            self.actions_row.addWidget(b)
+        edit = QPushButton(self.tr("Edit…"), self)
+        edit.setObjectName("action_edit")
+        edit.clicked.connect(self.on_edit)
+        self.actions_row.addWidget(edit)
+        self.actions_row.addStretch(1)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange and self.data:
+            self.retranslate()
+        super().changeEvent(event)
+
+    # -- actions ----------------------------------------------------------------------------
+    def on_step(self, action: str, required: tuple[str, ...], optional: tuple[str, ...]) -> None:
+        dlg = StepDialog(self, action, required, optional, self.hindi, self.ctx.today())
+        self.step_dialog = dlg
+        while dlg.exec() == QDialog.DialogCode.Accepted:
+            try:
+                self.svc.transition(self.case_id, action, dlg.values())
+            except ValidationError as exc:
+                dlg.show_errors(exc)
+                continue
+            except Exception as exc:
+                show_error(self, exc)
+                return
+            self.reload()
+            self.changed.emit(self.case_id)
+            return
+
+    def on_edit(self) -> None:
+        from .case_form import CaseForm
+
+        form = CaseForm(self.ctx, self.runner, self.data["kind"], case_id=self.case_id, parent=self)
+        form.saved.connect(lambda _cid: (self.reload(), self.changed.emit(self.case_id)))
+        form.show()
+        self.edit_form = form
+
+    def on_add_tracing(self) -> None:
+        text = self.tracing_edit.text().strip()
+        if not text:
+            return
+        try:
+            self.svc.add_tracing_entry(self.case_id, text, self.tracing_date.text().strip() or None)
+        except Exception as exc:
+            show_error(self, exc)
+            return
+        self.tracing_edit.clear()
+        self.reload()
+
+    def on_assess_risk(self) -> None:
+        checks = [c for c, cb in self.risk_checks.items() if cb.isChecked()]
+        try:
+            self.svc.assess_risk(self.case_id, self.risk_level.currentData(), checks)
+        except Exception as exc:
+            show_error(self, exc)
+            return
+        self.reload()

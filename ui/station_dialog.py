@@ -1,0 +1,86 @@
+"""First run: which station is this? State, district, subdivision and station from lists."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QWidget
+
+from muskan_desktop import places
+from muskan_desktop.cases import CaseService
+from muskan_desktop.context import Context
+
+
+class StationDialog(QDialog):
+    def __init__(self, parent: QWidget | None = None, hindi: bool = False) -> None:
+        super().__init__(parent)
+        self.hindi = hindi
+        self.setWindowTitle(self.tr("This station"))
+        form = QFormLayout(self)
+        intro = QLabel(self.tr("Pick this station once. Cases entered here belong to it."), self)
+        intro.setWordWrap(True)
+        form.addRow(intro)
+        self.state = QComboBox(self)
+        self.district = QComboBox(self)
+        self.subdivision = QComboBox(self)
+        self.station = QComboBox(self)
+        for label, combo in (
+            (self.tr("&State"), self.state),
+            (self.tr("&District"), self.district),
+            (self.tr("S&ubdivision"), self.subdivision),
+            (self.tr("Police s&tation"), self.station),
+        ):
+            form.addRow(label, combo)
+        home = places.home_state()
+        self.state.addItem(home.hi if hindi else home.en, home.en)
+        self.state.setEnabled(False)  # only the Surguja range's stations are in this build
+        for d in places.districts():
+            self.district.addItem(d.hi if hindi else d.en, d.en)
+        self.district.currentIndexChanged.connect(self._fill_subdivisions)
+        self.subdivision.currentIndexChanged.connect(self._fill_stations)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, parent=self
+        )
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        form.addRow(self.buttons)
+        self._fill_subdivisions()
+
+    def _stations(self) -> list[places.StationInfo]:
+        d = self.district.currentData()
+        return [s for s in places.stations() if s.district.en == d]
+
+    def _fill_subdivisions(self) -> None:
+        self.subdivision.blockSignals(True)
+        self.subdivision.clear()
+        seen = []
+        for s in self._stations():
+            if s.subdivision.en not in seen:
+                seen.append(s.subdivision.en)
+                self.subdivision.addItem(
+                    s.subdivision.hi if self.hindi else s.subdivision.en, s.subdivision.en
+                )
+        self.subdivision.blockSignals(False)
+        self._fill_stations()
+
+    def _fill_stations(self) -> None:
+        self.station.clear()
+        sub = self.subdivision.currentData()
+        for s in self._stations():
+            if s.subdivision.en == sub:
+                self.station.addItem(s.name.hi if self.hindi else s.name.en, s.code)
+
+    def selected(self) -> places.StationInfo:
+        code = self.station.currentData()
+        return next(s for s in places.stations() if s.code == code)
+
+
+def ensure_station(parent: QWidget, ctx: Context) -> None:
+    """Ask once, on first run; a register that has its station is left alone."""
+    svc = CaseService(ctx)
+    with ctx.db.read() as s:
+        if svc.own_station(s) is not None:
+            return
+    hindi = getattr(getattr(parent, "prefs", None), "language", "en") == "hi"
+    dlg = StationDialog(parent, hindi=hindi)
+    if dlg.exec() == QDialog.DialogCode.Accepted:
+        with ctx.db.write() as s:
+            svc.set_own_station(s, dlg.selected())
