@@ -7,7 +7,9 @@ import time
 from collections.abc import Callable
 
 
-def median_time(fn: Callable[[], object], runs: int = 5, warmup: int = 1) -> tuple[float, list[float]]:
+def median_time(
+    fn: Callable[[], object], runs: int = 5, warmup: int = 1
+) -> tuple[float, list[float]]:
     for _ in range(warmup):
         fn()
     times = []
@@ -20,5 +22,7 @@ def median_time(fn: Callable[[], object], runs: int = 5, warmup: int = 1) -> tup
 
 def report(label: str, seconds: float, anchor_label: str, anchor: float, runs: list[float]) -> None:
     spread = ", ".join(f"{x * 1000:.1f}" for x in runs)
-    print(f"{label:<58} median {seconds * 1000:9.1f} ms   ratio {seconds / anchor:6.2f}x "
-          f"{anchor_label}   (runs ms: {spread})")
+    print(
+        f"{label:<58} median {seconds * 1000:9.1f} ms   ratio {seconds / anchor:6.2f}x "
+        f"{anchor_label}   (runs ms: {spread})"
+    )

@@ -56,7 +56,9 @@ def main() -> None:
         with ctx.db.read() as s:
             t = time.perf_counter()
             idx.vocabulary(s)
-            print(f"(name vocabulary loaded once per process: {(time.perf_counter() - t) * 1000:.1f} ms)")
+            print(
+                f"(name vocabulary loaded once per process: {(time.perf_counter() - t) * 1000:.1f} ms)"
+            )
             for label, q in QUERIES:
                 f = CaseFilter(name=q)
                 hits = idx.ids(s, f)
@@ -65,8 +67,13 @@ def main() -> None:
                     idx.ids(s, f)
 
                 med, runs = median_time(search, runs=args.runs)
-                report(f"name search '{q}' ({label}): {len(hits)} hits", med, "of the 50 ms goal",
-                       0.050, runs)
+                report(
+                    f"name search '{q}' ({label}): {len(hits)} hits",
+                    med,
+                    "of the 50 ms goal",
+                    0.050,
+                    runs,
+                )
                 page = CaseFilter(name=q, limit=100)
 
                 def first_page(page: CaseFilter = page) -> None:
@@ -74,8 +81,9 @@ def main() -> None:
                     idx.count(s, page)
 
                 med, runs = median_time(first_page, runs=args.runs)
-                report("   first page (100 cases) + total count", med, "of the 50 ms goal",
-                       0.050, runs)
+                report(
+                    "   first page (100 cases) + total count", med, "of the 50 ms goal", 0.050, runs
+                )
         ctx.db.close()
     finally:
         shutil.rmtree(work, ignore_errors=True)

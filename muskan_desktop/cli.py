@@ -174,6 +174,9 @@ def main(argv: Sequence[str] | None = None, open_gui: Callable[[Path], int] | No
     except MuskanError as exc:
         print(f"error: {exc.message}", file=sys.stderr)
         return exc.exit_code
+    except BrokenPipeError:  # `muskan cases list --json | head`: the reader left early
+        sys.stderr.close()
+        return 0
     except KeyboardInterrupt:
         print("interrupted; nothing half-written was kept", file=sys.stderr)
         return 130

@@ -26,7 +26,7 @@ from .paths import DB_FILENAME, migrations_dir
 log = logging.getLogger(__name__)
 
 SQLITE_HEADER = b"SQLite format 3\x00"
-BUSY_TIMEOUT_MS = 5000
+BUSY_TIMEOUT_MS = 10000  # a 100,000-row import holds the write lock ~6 s
 
 
 class NoRegisterError(StorageError):
@@ -85,6 +85,7 @@ class Database:
             )
         if exists:
             _check_file(path)
+            _check_schema(path)
         else:
             try:
                 home.mkdir(parents=True, exist_ok=True)
@@ -192,6 +193,41 @@ def _check_file(path: Path) -> None:
         raise storage_error(Exception("file is not a database"), path) or StorageError(str(path))
     if not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK):
         raise storage_error(Exception("readonly"), path) or StorageError(str(path))
+
+
+def _check_schema(path: Path) -> None:
+    """Before anything writes to it (WAL mode, migrations): is this file ours, and not newer?"""
+    from alembic.script import ScriptDirectory
+
+    try:
+        # immutable: read the file as it is, without lock files, -wal or -shm beside it
+        con = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True)
+        try:
+            tables = {
+                r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")
+            }
+            current = None
+            if "alembic_version" in tables:
+                row = con.execute("SELECT version_num FROM alembic_version").fetchone()
+                current = row[0] if row else None
+        finally:
+            con.close()
+    except sqlite3.DatabaseError as exc:
+        raise storage_error(exc, path) or StorageError(f"{path}: {exc}") from exc
+    if tables and "alembic_version" not in tables:
+        raise StorageError(
+            f"{path} is an SQLite file but not a Muskan register; it was not changed."
+        )
+    if current is not None:
+        script = ScriptDirectory.from_config(alembic_config())
+        try:
+            script.get_revision(current)
+        except Exception as exc:
+            raise StorageError(
+                f"The register {path} was written by a newer version of Muskan Desktop "
+                f"(schema {current}); this version knows up to {script.get_current_head()}. "
+                "Install the newer version; the register was not changed."
+            ) from exc
 
 
 def make_engine(path: Path) -> Engine:

@@ -196,6 +196,16 @@ def _rules(
             errs.append(FieldError(field, code, message))
 
     kind = c.get("kind")
+    for name, value in c.items():
+        spec = FIELDS.get(name)
+        if (
+            spec
+            and kind in (Kind.MISSING, Kind.FOUND)
+            and kind not in spec.kinds
+            and value not in (None, "")
+        ):
+            other = "a found child" if kind == Kind.FOUND else "a missing-child report"
+            err(name, "not_for_kind", f"is not recorded for {other}")
     if kind is None and "kind" not in bad:
         err("kind", "required", "say whether the child is missing or found")
     if not c.get("sex"):

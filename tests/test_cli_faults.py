@@ -504,12 +504,6 @@ def test_foreign_sqlite_file_is_refused(foreign: Path, args: tuple[str, ...]) ->
     assert sorted(p.name for p in foreign.iterdir()) == [DB_FILENAME]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="product bug: make_engine's connect hook (db.py) runs PRAGMA journal_mode=WAL "
-    "before migrate() finds the file is not a Muskan register, so a foreign rollback-journal "
-    "file is switched to WAL (header bytes 18, 19, 27, 95 rewritten)",
-)
 @pytest.mark.parametrize("args", [("cases", "list"), ADD_CHILD])
 def test_foreign_sqlite_file_is_byte_identical(foreign: Path, args: tuple[str, ...]) -> None:
     run_unchanged(foreign, args, EXIT_STORAGE, "not a Muskan register")

@@ -131,7 +131,7 @@ def test_sigkill_after_saved_create_loses_nothing(tmp_path: Path) -> None:
                 missing = [i for i in saved if i not in present]
                 assert not missing, f"round {rnd}: {len(missing)} saved cases lost: {missing}"
                 # at most one unreported case per kill (committed, killed before printing)
-                total = s.scalar(select(func.count()).select_from(Case))
+                total = s.scalar(select(func.count()).select_from(Case)) or 0
                 assert len(saved) <= total <= len(saved) + rnd + 1
                 created = set(
                     s.scalars(
@@ -178,10 +178,10 @@ def import_outcome(home: Path, audit_rows_before: int) -> int:
     with opened(home) as ctx:
         assert integrity(ctx) == ["ok"]
         with ctx.db.read() as s:
-            n = s.scalar(select(func.count()).select_from(Case))
-            keys = s.scalar(select(func.count()).select_from(NameKey))
+            n = s.scalar(select(func.count()).select_from(Case)) or 0
+            keys = s.scalar(select(func.count()).select_from(NameKey)) or 0
             imports = list(s.scalars(select(AuditEvent).where(AuditEvent.action == "import")))
-            audit_rows = s.scalar(select(func.count()).select_from(AuditEvent))
+            audit_rows = s.scalar(select(func.count()).select_from(AuditEvent)) or 0
             assert audit.verify(s) is None, "the audit chain is broken"
             if n == 0:
                 assert keys == 0, "name index rows without their cases"

@@ -26,8 +26,10 @@ def test_core_does_not_import_qt_widgets_or_ui():
 
 
 def test_cli_start_does_not_load_dlib_or_reportlab():
-    code = ("import sys, muskan_desktop.cli, muskan_desktop.cases, muskan_desktop.search;"
-            "print(sorted(m for m in ('dlib','face_recognition','reportlab','PySide6') "
-            "if m in sys.modules))")
+    code = (
+        "import sys, muskan_desktop.cli, muskan_desktop.cases, muskan_desktop.search;"
+        "print(sorted(m for m in ('dlib','face_recognition','reportlab','PySide6') "
+        "if m in sys.modules))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"

@@ -38,24 +38,46 @@ REQUIRED_FOR = {  # what the case must carry once it reaches a status
 
 
 def new_case(svc: CaseService, kind: Kind) -> Case:
-    return svc.create({"kind": kind.value, "name_latin": "Sunita Minj", "sex": "F",
-                       "age_years": "12", "reported_on": "2026-10-01",
-                       "last_seen_on": "2026-09-30"})
+    extra = {"last_seen_on": "2026-09-30"} if kind is Kind.MISSING else {"found_on": "2026-10-01"}
+    return svc.create(
+        {
+            "kind": kind.value,
+            "name_latin": "Sunita Minj",
+            "sex": "F",
+            "age_years": "12",
+            "reported_on": "2026-10-01",
+            **extra,
+        }
+    )
 
 
 def test_full_missing_lifecycle_records_who_when_and_details(ctx):
     svc = CaseService(ctx)
     c = new_case(svc, Kind.MISSING)
-    svc.transition(c.id, "trace", {"located_state": "दिल्ली", "located_place": "Anand Vihar",
-                                   "located_on": "2026-10-20", "team_sent": "SI Toppo + 2"})
+    svc.transition(
+        c.id,
+        "trace",
+        {
+            "located_state": "दिल्ली",
+            "located_place": "Anand Vihar",
+            "located_on": "2026-10-20",
+            "team_sent": "SI Toppo + 2",
+        },
+    )
     svc.transition(c.id, "recover", {"recovered_on": "2026-10-25"})
-    svc.transition(c.id, "restore", {"restored_on": "2026-10-27", "restored_to": "Ramesh Minj",
-                                     "restored_relation": "Father"})
+    svc.transition(
+        c.id,
+        "restore",
+        {"restored_on": "2026-10-27", "restored_to": "Ramesh Minj", "restored_relation": "Father"},
+    )
     data = svc.details(c.id)
     assert data["status"] == "restored"
     assert data["located_state"] == "Delhi"  # Hindi pick normalised to the canonical name
     assert [(e["from"], e["to"]) for e in data["events"]] == [
-        ("missing", "traced"), ("traced", "recovered"), ("recovered", "restored")]
+        ("missing", "traced"),
+        ("traced", "recovered"),
+        ("recovered", "restored"),
+    ]
     assert all(e["by"] == "SI Test" for e in data["events"])
     assert data["events"][0]["details"]["team_sent"] == "SI Toppo + 2"
     with pytest.raises(TransitionError, match="finished"):
@@ -86,11 +108,16 @@ def test_found_child_lifecycle(ctx):
     assert svc.details(c.id)["status"] == "restored"
 
 
-@settings(max_examples=40, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(kind=st.sampled_from(list(Kind)),
-       moves=st.lists(st.tuples(st.sampled_from(ACTIONS), st.sets(st.sampled_from(list(GOOD_DETAILS)))),
-                      max_size=8))
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    kind=st.sampled_from(list(Kind)),
+    moves=st.lists(
+        st.tuples(st.sampled_from(ACTIONS), st.sets(st.sampled_from(list(GOOD_DETAILS)))),
+        max_size=8,
+    ),
+)
 def test_random_move_sequences_never_reach_an_illegal_state(tmp_path_factory, kind, moves):
     ctx = fixed(open_context(tmp_path_factory.mktemp("h"), actor="SI Test"))
     try:
@@ -109,8 +136,13 @@ def test_random_move_sequences_never_reach_an_illegal_state(tmp_path_factory, ki
             history.append(Status(svc.details(c.id)["status"]))
         with ctx.db.read() as s:
             case = s.get(Case, c.id)
-            events = list(s.scalars(select(LifecycleEvent).where(LifecycleEvent.case_id == c.id)
-                                    .order_by(LifecycleEvent.seq)))
+            events = list(
+                s.scalars(
+                    select(LifecycleEvent)
+                    .where(LifecycleEvent.case_id == c.id)
+                    .order_by(LifecycleEvent.seq)
+                )
+            )
             status = Status(case.status)
             assert status in LIFECYCLE[kind]
             for field in REQUIRED_FOR.get(status, ()):
@@ -123,8 +155,9 @@ def test_random_move_sequences_never_reach_an_illegal_state(tmp_path_factory, ki
             assert prev == case.status
             # a restored child is never moved back
             if Status.RESTORED in history:
-                assert history[history.index(Status.RESTORED):] == [Status.RESTORED] * (
-                    len(history) - history.index(Status.RESTORED))
+                assert history[history.index(Status.RESTORED) :] == [Status.RESTORED] * (
+                    len(history) - history.index(Status.RESTORED)
+                )
     finally:
         ctx.db.close()
 

@@ -55,12 +55,14 @@ def test_upgrade_from_previous_revision_keeps_cases_and_indexes_names(home):
     with engine.begin() as conn:
         conn.exec_driver_sql(
             "INSERT INTO stations (id, code, name_en, district_en, state_en) "
-            "VALUES ('s1', 'SURGUJA-AMBIKAPUR', 'Ambikapur', 'Surguja', 'Chhattisgarh')")
+            "VALUES ('s1', 'SURGUJA-AMBIKAPUR', 'Ambikapur', 'Surguja', 'Chhattisgarh')"
+        )
         conn.exec_driver_sql(
             "INSERT INTO cases (id, kind, status, station_id, district, reported_on, name_latin, "
             "name_deva, sex, age_is_estimate, created_at, created_by, updated_at, updated_by, "
             "version) VALUES ('c1', 'missing', 'missing', 's1', 'Surguja', '2026-10-01', NULL, "
-            "'सुनीता मिंज', 'F', 1, '2026-10-01 10:00:00', 'x', '2026-10-01 10:00:00', 'x', 1)")
+            "'सुनीता मिंज', 'F', 1, '2026-10-01 10:00:00', 'x', '2026-10-01 10:00:00', 'x', 1)"
+        )
     engine.dispose()
 
     ctx = open_context(home)

@@ -138,6 +138,11 @@ def test_other_modes_and_formats_load(faces: Path, tmp_path: Path):
     grey = load_photo(encode(orig.convert("L"), "PNG"))
     assert grey.image.mode == "RGB" and grey.image.size == orig.size
 
+    # phones write JPEGs with appended previews, which Pillow reports as MPO: still a JPEG
+    mpo = encode(orig, "MPO", save_all=True, append_images=[orig.resize((90, 110))])
+    assert Image.open(io.BytesIO(mpo)).format == "MPO"
+    assert (load_photo(mpo).format, load_photo(mpo).mime) == ("JPEG", "image/jpeg")
+
     for fmt, mime in (("WEBP", "image/webp"), ("BMP", "image/bmp")):
         path = tmp_path / f"obama.{fmt.lower()}"
         orig.save(path, fmt)

@@ -13,17 +13,31 @@ from muskan_desktop.search import CaseFilter, SearchIndex
 def register(ctx):
     svc = CaseService(ctx)
     ids = {
-        "sunita": svc.create({"kind": "missing", "name_latin": "Sunita Minj",
-                              "name_deva": "सुनीता मिंज", "sex": "F", "age_years": 12},
-                             district="Surguja").id,
-        "sunita_deva_only": svc.create({"kind": "missing", "name_deva": "सुनीता लकड़ा",
-                                        "sex": "F", "age_years": 14}, district="Jashpur").id,
-        "sarita": svc.create({"kind": "missing", "name_latin": "Sarita Kujur", "sex": "F",
-                              "age_years": 9}, district="Surguja").id,
-        "rahul": svc.create({"kind": "found", "name_latin": "Rahul", "sex": "M",
-                             "age_years": 7}, district="Koriya").id,
-        "pooja": svc.create({"kind": "missing", "name_latin": "Puja Tirki", "sex": "F",
-                             "age_years": 16}, district="Surajpur").id,
+        "sunita": svc.create(
+            {
+                "kind": "missing",
+                "name_latin": "Sunita Minj",
+                "name_deva": "सुनीता मिंज",
+                "sex": "F",
+                "age_years": 12,
+            },
+            district="Surguja",
+        ).id,
+        "sunita_deva_only": svc.create(
+            {"kind": "missing", "name_deva": "सुनीता लकड़ा", "sex": "F", "age_years": 14},
+            district="Jashpur",
+        ).id,
+        "sarita": svc.create(
+            {"kind": "missing", "name_latin": "Sarita Kujur", "sex": "F", "age_years": 9},
+            district="Surguja",
+        ).id,
+        "rahul": svc.create(
+            {"kind": "found", "name_latin": "Rahul", "sex": "M", "age_years": 7}, district="Koriya"
+        ).id,
+        "pooja": svc.create(
+            {"kind": "missing", "name_latin": "Puja Tirki", "sex": "F", "age_years": 16},
+            district="Surajpur",
+        ).id,
     }
     return ctx, ids
 
@@ -33,18 +47,21 @@ def find(ctx, **kw):
         return {c.id for c in SearchIndex.for_db(ctx.db).search(s, CaseFilter(**kw))}
 
 
-@pytest.mark.parametrize(("query", "expected"), [
-    ("Sunita", {"sunita", "sunita_deva_only"}),
-    ("सुनीता", {"sunita", "sunita_deva_only"}),
-    ("Sunitha", {"sunita", "sunita_deva_only"}),
-    ("Suneeta", {"sunita", "sunita_deva_only"}),
-    ("sunita minj", {"sunita"}),
-    ("Sunita Lakra", {"sunita_deva_only"}),
-    ("Pooja Tirkey", {"pooja"}),
-    ("पूजा", {"pooja"}),
-    ("राहुल", {"rahul"}),
-    ("Kavita", set()),
-])
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("Sunita", {"sunita", "sunita_deva_only"}),
+        ("सुनीता", {"sunita", "sunita_deva_only"}),
+        ("Sunitha", {"sunita", "sunita_deva_only"}),
+        ("Suneeta", {"sunita", "sunita_deva_only"}),
+        ("sunita minj", {"sunita"}),
+        ("Sunita Lakra", {"sunita_deva_only"}),
+        ("Pooja Tirkey", {"pooja"}),
+        ("पूजा", {"pooja"}),
+        ("राहुल", {"rahul"}),
+        ("Kavita", set()),
+    ],
+)
 def test_name_across_scripts_and_variants(register, query, expected):
     ctx, ids = register
     assert find(ctx, name=query) == {ids[k] for k in expected}
@@ -62,14 +79,26 @@ def test_filters_combine(register):
 def test_duplicate_warning_before_saving(register):
     ctx, ids = register
     svc = CaseService(ctx)
-    hits = svc.find_duplicates({"kind": "missing", "name_latin": "Suneeta Minj", "sex": "F",
-                                "age_years": 13}, district="Surguja")
+    hits = svc.find_duplicates(
+        {"kind": "missing", "name_latin": "Suneeta Minj", "sex": "F", "age_years": 13},
+        district="Surguja",
+    )
     assert [h.case_id for h in hits] == [ids["sunita"]]
-    assert svc.find_duplicates({"kind": "missing", "name_latin": "Suneeta Minj",
-                                "age_years": 5}, district="Surguja") == []
+    assert (
+        svc.find_duplicates(
+            {"kind": "missing", "name_latin": "Suneeta Minj", "age_years": 5}, district="Surguja"
+        )
+        == []
+    )
     svc.update(ids["sarita"], {"guardian_phone": "9826123456"})
-    hits = svc.find_duplicates({"kind": "missing", "name_latin": "Geeta", "age_years": 3,
-                                "guardian_phone": "+919826123456"})
+    hits = svc.find_duplicates(
+        {
+            "kind": "missing",
+            "name_latin": "Geeta",
+            "age_years": 3,
+            "guardian_phone": "+919826123456",
+        }
+    )
     assert [(h.case_id, h.reason) for h in hits] == [(ids["sarita"], "same_guardian_phone")]
 
 

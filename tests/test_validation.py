@@ -13,8 +13,14 @@ from muskan_desktop.models import Case
 from muskan_desktop.validation import check_field, clean_case, normalise_phone
 
 TODAY = dt.date(2026, 11, 1)
-BASE = {"kind": "missing", "name_latin": "Pooja Toppo", "sex": "F", "age_years": "11",
-        "reported_on": "2026-10-10", "last_seen_on": "2026-10-09"}
+BASE = {
+    "kind": "missing",
+    "name_latin": "Pooja Toppo",
+    "sex": "F",
+    "age_years": "11",
+    "reported_on": "2026-10-10",
+    "last_seen_on": "2026-10-09",
+}
 
 
 def errors(**changes):
@@ -24,32 +30,44 @@ def errors(**changes):
 
 
 def test_a_good_report_passes_and_keeps_fir_as_text():
-    out = clean_case({**BASE, "fir_number": "0045/2026", "guardian_phone": "098261 23456"},
-                     today=TODAY)
+    out = clean_case(
+        {**BASE, "fir_number": "0045/2026", "guardian_phone": "098261 23456"}, today=TODAY
+    )
     assert out["fir_number"] == "0045/2026"
     assert out["guardian_phone"] == "+919826123456"
     assert out["last_seen_on"] == dt.date(2026, 10, 9)
 
 
-@pytest.mark.parametrize(("changes", "key", "words"), [
-    ({"age_years": "18"}, ("age_years", "not_a_child"), "under 18 when missing"),
-    ({"last_seen_on": "2026-12-01"}, ("last_seen_on", "future_date"), "in the future"),
-    ({"last_seen_on": "2026-10-11"}, ("last_seen_on", "seen_after_report"), "after the report"),
-    ({"last_seen_on": "2026-02-30"}, ("last_seen_on", "bad_date"), "not a real calendar date"),
-    ({"reported_on": "10/10/2026"}, ("reported_on", "bad_date"), "YYYY-MM-DD"),
-    ({"guardian_phone": "12345"}, ("guardian_phone", "bad_phone"), "too short"),
-    ({"guardian_phone": "5826123456"}, ("guardian_phone", "bad_phone"), "not a valid Indian"),
-    ({"guardian_phone": "+1 415 555 0100"}, ("guardian_phone", "bad_phone"), "not an Indian"),
-    ({"sex": "Q"}, ("sex", "bad_enum"), "M, F, X"),
-    ({"age_years": "twelve"}, ("age_years", "bad_int"), "not a whole number"),
-    ({"date_of_birth": "2005-01-01", "age_years": None}, ("age_years", "not_a_child"), "under 18"),
-    ({"date_of_birth": "2016-01-01", "age_years": "4"}, ("age_years", "age_dob_mismatch"), "10 years"),
-    ({"fir_date": "2026-10-01"}, ("fir_date", "before_last_seen"), "before the date"),
-    ({"name_latin": None}, ("name_latin", "required"), "name is required"),
-    ({"last_seen_time": "25:00"}, ("last_seen_time", "bad_time"), "HH:MM"),
-    ({"height_cm": "400"}, ("height_cm", "implausible_height"), "not a child's height"),
-    ({"fir_number": "12;DROP"}, ("fir_number", "bad_reference"), "digits, letters"),
-])
+@pytest.mark.parametrize(
+    ("changes", "key", "words"),
+    [
+        ({"age_years": "18"}, ("age_years", "not_a_child"), "under 18 when missing"),
+        ({"last_seen_on": "2026-12-01"}, ("last_seen_on", "future_date"), "in the future"),
+        ({"last_seen_on": "2026-10-11"}, ("last_seen_on", "seen_after_report"), "after the report"),
+        ({"last_seen_on": "2026-02-30"}, ("last_seen_on", "bad_date"), "not a real calendar date"),
+        ({"reported_on": "10/10/2026"}, ("reported_on", "bad_date"), "YYYY-MM-DD"),
+        ({"guardian_phone": "12345"}, ("guardian_phone", "bad_phone"), "too short"),
+        ({"guardian_phone": "5826123456"}, ("guardian_phone", "bad_phone"), "not a valid Indian"),
+        ({"guardian_phone": "+1 415 555 0100"}, ("guardian_phone", "bad_phone"), "not an Indian"),
+        ({"sex": "Q"}, ("sex", "bad_enum"), "M, F, X"),
+        ({"age_years": "twelve"}, ("age_years", "bad_int"), "not a whole number"),
+        (
+            {"date_of_birth": "2005-01-01", "age_years": None},
+            ("age_years", "not_a_child"),
+            "under 18",
+        ),
+        (
+            {"date_of_birth": "2016-01-01", "age_years": "4"},
+            ("age_years", "age_dob_mismatch"),
+            "10 years",
+        ),
+        ({"fir_date": "2026-10-01"}, ("fir_date", "before_last_seen"), "before the date"),
+        ({"name_latin": None}, ("name_latin", "required"), "name is required"),
+        ({"last_seen_time": "25:00"}, ("last_seen_time", "bad_time"), "HH:MM"),
+        ({"height_cm": "400"}, ("height_cm", "implausible_height"), "not a child's height"),
+        ({"fir_number": "12;DROP"}, ("fir_number", "bad_reference"), "digits, letters"),
+    ],
+)
 def test_specific_messages(changes, key, words):
     errs = errors(**changes)
     assert key in errs, errs
@@ -59,6 +77,15 @@ def test_specific_messages(changes, key, words):
 def test_every_bad_field_is_reported_at_once():
     errs = errors(age_years="19", guardian_phone="1", last_seen_on="2027-01-01")
     assert {k[0] for k in errs} >= {"age_years", "guardian_phone", "last_seen_on"}
+
+
+def test_fields_of_the_other_kind_are_refused():
+    errs = errors(cci_name="Children's Home, Ambikapur")
+    assert errs[("cci_name", "not_for_kind")] == "is not recorded for a missing-child report"
+    with pytest.raises(ValidationError, match="not recorded for a found child"):
+        clean_case(
+            {"kind": "found", "sex": "M", "age_years": 8, "fir_number": "1/2026"}, today=TODAY
+        )
 
 
 def test_found_child_needs_no_name_but_must_be_a_child():

@@ -212,18 +212,17 @@ class CaseForm(QWidget):
         return w
 
     def retranslate(self) -> None:
-        t = self.tr
         title = (
-            t("New missing child report")
+            self.tr("New missing child report")
             if self.kind == "missing"
-            else t("New found / rescued child record")
+            else self.tr("New found / rescued child record")
         )
         if self.case_id:
-            title = t("Edit case")
+            title = self.tr("Edit case")
         self.setWindowTitle(title)
         for box, text in self.groups:
             box.setTitle(self.tr(text))
-        self.photo_box.setTitle(t("Photos"))
+        self.photo_box.setTitle(self.tr("Photos"))
         self.photos.retranslate()
         for name, label in self.row_labels.items():
             mark = " *" if name in REQUIRED[self.kind] else ""
@@ -235,7 +234,7 @@ class CaseForm(QWidget):
                 for i in range(1, combo.count()):
                     combo.setItemText(i, fn(combo.itemData(i)))
         self.required_note.setText(
-            t(
+            self.tr(
                 "* required. A missing child's name may be given in either "
                 "script; give the age or the date of birth."
             )

@@ -100,7 +100,7 @@ class StepDialog(QDialog):
         today: dt.date,
     ) -> None:
         super().__init__(parent)
-        self.setWindowTitle(labels.tr("Action", labels.ACTION[action]).rstrip("…"))
+        self.setWindowTitle(labels.xlate("Action", labels.ACTION[action]).rstrip("…"))
         self.fields: dict[str, QWidget] = {}
         self.errors: dict[str, QLabel] = {}
         form = QFormLayout(self)
@@ -116,7 +116,7 @@ class StepDialog(QDialog):
                 combo = QComboBox(self)
                 combo.addItem("", None)
                 for code in CLOSURE_REASONS:
-                    combo.addItem(labels.tr("Closure", labels.CLOSURE[code]), code)
+                    combo.addItem(labels.xlate("Closure", labels.CLOSURE[code]), code)
                 w = combo
             else:
                 line = QLineEdit(self)
@@ -256,9 +256,8 @@ class CaseView(QWidget):
         self.photo_row.addStretch(1)
 
     def retranslate(self) -> None:
-        t = self.tr
         d = self.data
-        name = " / ".join(x for x in (d.get("name_latin"), d.get("name_deva")) if x) or t(
+        name = " / ".join(x for x in (d.get("name_latin"), d.get("name_deva")) if x) or self.tr(
             "(no name)"
         )
         self.setWindowTitle(f"{name} — {labels.kind_label(d['kind'])}")
@@ -271,7 +270,13 @@ class CaseView(QWidget):
             f"{html.escape(d['district'])}"
         )
         for i, text in enumerate(
-            (t("Details"), t("Photos"), t("Lifecycle"), t("Tracing log"), t("Risk"))
+            (
+                self.tr("Details"),
+                self.tr("Photos"),
+                self.tr("Lifecycle"),
+                self.tr("Tracing log"),
+                self.tr("Risk"),
+            )
         ):
             self.tabs.setTabText(i, text)
         rows = []
@@ -284,7 +289,7 @@ class CaseView(QWidget):
             elif k == "category":
                 v = labels.category_label(v)
             elif k == "closed_reason":
-                v = labels.tr("Closure", labels.CLOSURE.get(v, v))
+                v = labels.xlate("Closure", labels.CLOSURE.get(v, v))
             rows.append(
                 f"<tr><td style='padding-right:16px'><b>{html.escape(labels.field_label(k))}</b>"
                 f"</td><td>{html.escape(str(v))}</td></tr>"
@@ -303,33 +308,35 @@ class CaseView(QWidget):
         self.tracing.clear()
         for entry in d["tracing"]:
             self.tracing.addItem(f"{entry['done_on']}  {entry['action']}  ({entry['by']})")
-        self.tracing_edit.setPlaceholderText(t("What was done to trace the child"))
-        self.tracing_add.setText(t("Add to log"))
+        self.tracing_edit.setPlaceholderText(self.tr("What was done to trace the child"))
+        self.tracing_add.setText(self.tr("Add to log"))
         for i, code in enumerate(("low", "medium", "high")):
-            self.risk_level.setItemText(i, labels.tr("Risk", labels.RISK[code]))
+            self.risk_level.setItemText(i, labels.xlate("Risk", labels.RISK[code]))
         for code, cb in self.risk_checks.items():
-            cb.setText(labels.tr("Risk", labels.CHECKLIST[code]))
+            cb.setText(labels.xlate("Risk", labels.CHECKLIST[code]))
         if d["risk"]:
             r = d["risk"][0]
             due = dt.date.fromisoformat(r["review_due"])
             overdue = due < self.ctx.today()
             self.risk_text.setText(
-                t("Risk <b>%1</b>, assessed %2 by %3. Review due <b>%4</b>%5")
-                .replace("%1", labels.tr("Risk", labels.RISK[r["level"]]))
+                self.tr("Risk <b>%1</b>, assessed %2 by %3. Review due <b>%4</b>%5")
+                .replace("%1", labels.xlate("Risk", labels.RISK[r["level"]]))
                 .replace("%2", r["assessed_on"])
                 .replace("%3", html.escape(r["by"]))
                 .replace("%4", r["review_due"])
                 .replace(
                     "%5",
-                    " <span style='color:#b3261e'>(" + t("overdue") + ")</span>" if overdue else "",
+                    " <span style='color:#b3261e'>(" + self.tr("overdue") + ")</span>"
+                    if overdue
+                    else "",
                 )
             )
             self.risk_level.setCurrentIndex(self.risk_level.findData(r["level"]))
             for code, cb in self.risk_checks.items():
                 cb.setChecked(code in r["checklist"])
         else:
-            self.risk_text.setText(t("No risk assessment yet."))
-        self.risk_save.setText(t("Record assessment"))
+            self.risk_text.setText(self.tr("No risk assessment yet."))
+        self.risk_save.setText(self.tr("Record assessment"))
         self._build_actions()
 
     def _build_actions(self) -> None:
@@ -339,7 +346,7 @@ class CaseView(QWidget):
                 item.widget().deleteLater()
         steps = allowed_actions(Kind(self.data["kind"]), Status(self.data["status"]))
         for action, step in steps.items():
-            b = QPushButton(labels.tr("Action", labels.ACTION[action]), self)
+            b = QPushButton(labels.xlate("Action", labels.ACTION[action]), self)
             b.setObjectName(f"action_{action}")
             b.clicked.connect(
                 lambda _=False, a=action, s=step: self.on_step(a, s.required, s.optional)

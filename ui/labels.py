@@ -160,28 +160,29 @@ MESSAGE = {
 }
 
 
-def tr(context: str, text: str) -> str:
+def xlate(context: str, text: str) -> str:
+    """Translate a string marked with QT_TRANSLATE_NOOP (the name keeps lupdate off it)."""
     return QCoreApplication.translate(context, text)
 
 
 def field_label(name: str) -> str:
-    return tr("Field", FIELD.get(name, name))
+    return xlate("Field", FIELD.get(name, name))
 
 
 def status_label(code: str) -> str:
-    return tr("Status", STATUS.get(code, code))
+    return xlate("Status", STATUS.get(code, code))
 
 
 def kind_label(code: str) -> str:
-    return tr("Kind", KIND.get(code, code))
+    return xlate("Kind", KIND.get(code, code))
 
 
 def sex_label(code: str) -> str:
-    return tr("Sex", SEX.get(code, code))
+    return xlate("Sex", SEX.get(code, code))
 
 
 def category_label(code: str | None) -> str:
-    return tr("Category", CATEGORY.get(code, code)) if code else ""
+    return xlate("Category", CATEGORY.get(code, code)) if code else ""
 
 
 def message(err: FieldError) -> str:
@@ -189,5 +190,5 @@ def message(err: FieldError) -> str:
     text = MESSAGE.get(err.code)
     if text is None:
         return err.message
-    translated = tr("Validation", text)
+    translated = xlate("Validation", text)
     return translated if translated != text else err.message

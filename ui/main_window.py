@@ -223,58 +223,58 @@ class MainWindow(QMainWindow):
         combo.blockSignals(False)
 
     def retranslate(self) -> None:
-        t = self.tr
         hindi = self.prefs.language == "hi"
         self.model.hindi = hindi
-        self.setWindowTitle(t("Muskan Desktop — register of missing and found children"))
-        self.name_label.setText(t("&Search name:"))
-        self.name_edit.setPlaceholderText(t("Name in Hindi or English (Ctrl+F)"))
+        self.setWindowTitle(self.tr("Muskan Desktop — register of missing and found children"))
+        self.name_label.setText(self.tr("&Search name:"))
+        self.name_edit.setPlaceholderText(self.tr("Name in Hindi or English (Ctrl+F)"))
         self._fill_combo(
             self.kind_combo,
             [
-                (t("Missing and found"), None),
+                (self.tr("Missing and found"), None),
                 (labels.kind_label("missing"), "missing"),
                 (labels.kind_label("found"), "found"),
             ],
         )
         self._fill_combo(
             self.status_combo,
-            [(t("Any status"), None)] + [(labels.status_label(s), s) for s in STATUS_ORDER],
+            [(self.tr("Any status"), None)] + [(labels.status_label(s), s) for s in STATUS_ORDER],
         )
         self._fill_combo(
             self.district_combo,
-            [(t("All districts"), None)]
+            [(self.tr("All districts"), None)]
             + [(d.hi if hindi else d.en, d.en) for d in places.districts()],
         )
         self._fill_combo(
             self.sex_combo,
-            [(t("Boys and girls"), None)] + [(labels.sex_label(s), s) for s in ("F", "M", "X")],
+            [(self.tr("Boys and girls"), None)]
+            + [(labels.sex_label(s), s) for s in ("F", "M", "X")],
         )
         self._fill_combo(
             self.age_combo,
-            [(t("Any age"), None)]
-            + [(t("%1 years").replace("%1", band), band) for band in AGE_BANDS],
+            [(self.tr("Any age"), None)]
+            + [(self.tr("%1 years").replace("%1", band), band) for band in AGE_BANDS],
         )
-        self.period_label.setText(t("Reported:"))
-        self.from_edit.setToolTip(t("Reported on or after (YYYY-MM-DD)"))
-        self.to_edit.setToolTip(t("Reported on or before (YYYY-MM-DD)"))
-        self.clear_button.setText(t("Clear"))
-        self.cancel_button.setText(t("Cancel"))
-        self.act_new_missing.setText(t("New &missing child report"))
-        self.act_new_found.setText(t("New &found child record"))
-        self.act_search.setText(t("&Search"))
-        self.act_import.setText(t("&Import CSV…"))
-        self.act_export.setText(t("&Export…"))
-        self.act_quit.setText(t("&Quit"))
+        self.period_label.setText(self.tr("Reported:"))
+        self.from_edit.setToolTip(self.tr("Reported on or after (YYYY-MM-DD)"))
+        self.to_edit.setToolTip(self.tr("Reported on or before (YYYY-MM-DD)"))
+        self.clear_button.setText(self.tr("Clear"))
+        self.cancel_button.setText(self.tr("Cancel"))
+        self.act_new_missing.setText(self.tr("New &missing child report"))
+        self.act_new_found.setText(self.tr("New &found child record"))
+        self.act_search.setText(self.tr("&Search"))
+        self.act_import.setText(self.tr("&Import CSV…"))
+        self.act_export.setText(self.tr("&Export…"))
+        self.act_quit.setText(self.tr("&Quit"))
         self.act_english.setText("English")
         self.act_hindi.setText("हिन्दी")
         self.act_english.setChecked(not hindi)
         self.act_hindi.setChecked(hindi)
-        self.act_about.setText(t("&About Muskan Desktop"))
-        self.menu_file.setTitle(t("&Register"))
-        self.menu_view.setTitle(t("&View"))
-        self.menu_lang.setTitle(t("&Language / भाषा"))
-        self.menu_help.setTitle(t("&Help"))
+        self.act_about.setText(self.tr("&About Muskan Desktop"))
+        self.menu_file.setTitle(self.tr("&Register"))
+        self.menu_view.setTitle(self.tr("&View"))
+        self.menu_lang.setTitle(self.tr("&Language / भाषा"))
+        self.menu_help.setTitle(self.tr("&Help"))
         self.model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, 8)
         self.model.refresh()
         self._show_counts(getattr(self, "_counts", {}), getattr(self, "_total", None))

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -65,7 +66,10 @@ def import_csv_dialog(win: MainWindow, path: Path | None = None) -> None:
 
     if path is None:
         name, _ = QFileDialog.getOpenFileName(
-            win, win.tr("Import a register (CSV)"), "", "CSV (*.csv)"
+            win,
+            QCoreApplication.translate("MainWindow", "Import a register (CSV)"),
+            "",
+            "CSV (*.csv)",
         )
         if not name:
             return
@@ -89,7 +93,7 @@ def import_csv_dialog(win: MainWindow, path: Path | None = None) -> None:
     handle = win.runner.run(
         work, on_done=done, on_error=failed, on_progress=win.on_progress, pool="db", label="import"
     )
-    win.show_progress(handle, win.tr("Importing"))
+    win.show_progress(handle, QCoreApplication.translate("MainWindow", "Importing"))
 
 
 def export_dialog(win: MainWindow, path: Path | None = None) -> None:
@@ -97,7 +101,10 @@ def export_dialog(win: MainWindow, path: Path | None = None) -> None:
 
     if path is None:
         name, _ = QFileDialog.getSaveFileName(
-            win, win.tr("Export the cases shown"), "cases.xlsx", "Excel (*.xlsx);;CSV (*.csv)"
+            win,
+            QCoreApplication.translate("MainWindow", "Export the cases shown"),
+            "cases.xlsx",
+            "Excel (*.xlsx);;CSV (*.csv)",
         )
         if not name:
             return
@@ -114,7 +121,10 @@ def export_dialog(win: MainWindow, path: Path | None = None) -> None:
     def done(n: int) -> None:
         win.hide_progress()
         win.statusBar().showMessage(
-            win.tr("%1 cases exported to %2").replace("%1", str(n)).replace("%2", str(path)), 8000
+            QCoreApplication.translate("MainWindow", "%1 cases exported to %2")
+            .replace("%1", str(n))
+            .replace("%2", str(path)),
+            8000,
         )
 
     def failed(exc: BaseException) -> None:
@@ -124,4 +134,4 @@ def export_dialog(win: MainWindow, path: Path | None = None) -> None:
     handle = win.runner.run(
         work, on_done=done, on_error=failed, on_progress=win.on_progress, label="export"
     )
-    win.show_progress(handle, win.tr("Exporting"))
+    win.show_progress(handle, QCoreApplication.translate("MainWindow", "Exporting"))

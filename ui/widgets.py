@@ -34,6 +34,9 @@ class DevanagariEdit(QLineEdit):
         self.completer_.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
         self.completer_.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.setCompleter(self.completer_)
+        # QLineEdit wires its completer only on focus-in; wire it always, so a choice made
+        # while the window is not yet active (or from the keyboard right away) still lands.
+        self.completer_.activated.connect(self.setText)
         self.textEdited.connect(self._on_edited)
 
     def suggestions(self) -> list[str]:
