@@ -69,13 +69,16 @@ class Case(Base):
     __table_args__ = (
         Index("ix_cases_kind_status", "kind", "status"),
         Index("ix_cases_district_status", "district", "status"),
+        # the register's default and name orders, answered from the index alone
+        Index("ix_cases_reported_on_id", "reported_on", "id"),
+        Index("ix_cases_name_latin_id", "name_latin", "id"),
     )
     id: Mapped[str] = _id()
     kind: Mapped[str] = mapped_column(String(8))
     status: Mapped[str] = mapped_column(String(12), index=True)
     station_id: Mapped[str] = mapped_column(ForeignKey("stations.id"), index=True)
     district: Mapped[str] = mapped_column(String(120))
-    reported_on: Mapped[dt.date] = mapped_column(Date, index=True)
+    reported_on: Mapped[dt.date] = mapped_column(Date)
 
     # the child
     name_latin: Mapped[str | None] = mapped_column(String(200))

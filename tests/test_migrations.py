@@ -12,6 +12,7 @@ from muskan_desktop.context import open_context
 from muskan_desktop.db import Database, alembic_config, make_engine
 from muskan_desktop.errors import StorageError
 from muskan_desktop.models import Base
+from muskan_desktop.names import name_keys
 from muskan_desktop.paths import DB_FILENAME
 from muskan_desktop.search import CaseFilter, SearchIndex
 
@@ -24,7 +25,7 @@ def test_fresh_register_has_every_table_and_wal(home):
         with db.engine.connect() as c:
             assert c.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
             assert c.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
-            assert c.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == "0002"
+            assert c.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == "0003"
     finally:
         db.close()
     assert not (home / "backups").exists()  # nothing to back up on a fresh register
@@ -44,14 +45,15 @@ def test_models_match_migrations(home):
         db.close()
 
 
-def test_upgrade_from_previous_revision_keeps_cases_and_indexes_names(home):
+@pytest.mark.parametrize("start", ["0001", "0002"])
+def test_upgrade_from_earlier_revisions_keeps_cases_and_indexes_names(home, start):
     home.mkdir()
     path = home / DB_FILENAME
     engine = make_engine(path)
     cfg = alembic_config()
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "0001")
+        command.upgrade(cfg, start)
     with engine.begin() as conn:
         conn.exec_driver_sql(
             "INSERT INTO stations (id, code, name_en, district_en, state_en) "
@@ -67,10 +69,10 @@ def test_upgrade_from_previous_revision_keeps_cases_and_indexes_names(home):
 
     ctx = open_context(home)
     try:
-        backups = list((home / "backups").glob("muskan-before-0002-*.db"))
+        backups = list((home / "backups").glob("muskan-before-0003-*.db"))
         assert len(backups) == 1
         old = sqlite3.connect(backups[0])
-        assert old.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)
+        assert old.execute("SELECT version_num FROM alembic_version").fetchone() == (start,)
         old.close()
         with ctx.db.read() as s:
             hits = SearchIndex.for_db(ctx.db).search(s, CaseFilter(name="Sunitha"))
