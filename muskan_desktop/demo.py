@@ -196,7 +196,7 @@ class DemoGenerator:
                 fir_number=number,
                 fir_date=reported,
                 sections="363 IPC" if reported < dt.date(2024, 7, 1) else "137(2) BNS",
-                guardian_name=" ".join(self._name("M")[0] or ["Ramesh"]),
+                guardian_name=next(n for n in self._name("M") if n),
                 guardian_relation=r.choice(["Father", "Mother", "Uncle", "Grandmother"]),
                 guardian_phone=self._phone(),
                 guardian_address=f"Village {r.choice(places.stations()).name.en}",

@@ -34,6 +34,7 @@ from muskan_desktop.errors import ValidationError
 
 from . import labels
 from .errors import show_error
+from .register_model import district_name
 from .tasks import TaskRunner
 
 SHOWN = [
@@ -267,7 +268,7 @@ class CaseView(QWidget):
             f"<span style='color:{colour}'><b>{labels.kind_label(d['kind'])}</b></span> · "
             f"<b>{labels.status_label(d['status'])}</b> · {labels.sex_label(d['sex'])}, "
             f"{d.get('age_years') or '?'} · {html.escape(d['station']['name_hi'] if self.hindi else d['station']['name'])}, "
-            f"{html.escape(d['district'])}"
+            f"{html.escape(district_name(d['district'], self.hindi))}"
         )
         for i, text in enumerate(
             (
@@ -288,6 +289,9 @@ class CaseView(QWidget):
                 v = labels.sex_label(v)
             elif k == "category":
                 v = labels.category_label(v)
+            elif k == "located_state" and self.hindi:
+                st = places.find_state(v)
+                v = st.hi if st else v
             elif k == "closed_reason":
                 v = labels.xlate("Closure", labels.CLOSURE.get(v, v))
             rows.append(
@@ -300,7 +304,11 @@ class CaseView(QWidget):
             f"{d['reported_on']}  {labels.status_label('missing' if d['kind'] == 'missing' else 'registered')}"
         )
         for e in d["events"]:
-            det = ", ".join(f"{labels.field_label(k)}: {v}" for k, v in e["details"].items() if v)
+            det = ", ".join(
+                f"{labels.field_label(k)}: {self._value(k, v)}"
+                for k, v in e["details"].items()
+                if v
+            )
             self.timeline.addItem(
                 f"{e['at'][:10]}  {labels.status_label(e['from'])} → "
                 f"{labels.status_label(e['to'])}  ({e['by']})  {det}"
@@ -338,6 +346,14 @@ class CaseView(QWidget):
             self.risk_text.setText(self.tr("No risk assessment yet."))
         self.risk_save.setText(self.tr("Record assessment"))
         self._build_actions()
+
+    def _value(self, key: str, value: object) -> str:
+        if key == "located_state" and self.hindi:
+            st = places.find_state(str(value))
+            return st.hi if st else str(value)
+        if key == "closed_reason":
+            return labels.xlate("Closure", labels.CLOSURE.get(str(value), str(value)))
+        return str(value)
 
     def _build_actions(self) -> None:
         while self.actions_row.count():

@@ -61,7 +61,7 @@ class MainWindow(QMainWindow):
         self.case_windows: list[QWidget] = []
         self.model = CaseTableModel(parent=self)
         self.model.sortRequested.connect(self.on_sort_requested)
-        self._debounce = QTimer(self, singleShot=True, interval=200)
+        self._debounce = QTimer(self, singleShot=True, interval=150)  # typing pauses
         self._debounce.timeout.connect(self.run_search)
         self._build()
         self.retranslate()

@@ -21,6 +21,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor
 from sqlalchemy import select
 
+from muskan_desktop import places
 from muskan_desktop.db import Database
 from muskan_desktop.models import Case, Station
 
@@ -62,6 +63,14 @@ KIND_COLOURS = {"missing": QColor("#fde8e8"), "found": QColor("#e6f4ea")}
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 PAGE = 200
 MAX_PAGES = 60
+
+
+def district_name(english: str, hindi: bool) -> str:
+    """Districts are stored by their English name; shown in the officer's language."""
+    if not hindi:
+        return english
+    place = places.find_district(english)
+    return place.hi if place else english
 
 
 class CaseTableModel(QAbstractTableModel):
@@ -151,7 +160,7 @@ class CaseTableModel(QAbstractTableModel):
         if col == "status":
             return labels.status_label(status)
         if col == "district":
-            return district
+            return district_name(district, self.hindi)
         if col == "station":
             en, hi = self._stations.get(station_id, ("", None))
             return (hi or en) if self.hindi else en
