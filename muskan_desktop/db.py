@@ -26,6 +26,9 @@ from .paths import DB_FILENAME, migrations_dir
 log = logging.getLogger(__name__)
 
 SQLITE_HEADER = b"SQLite format 3\x00"
+# The newest migration in db/versions (a test keeps the two equal). A register already at
+# this revision opens without loading Alembic at all: a faster start for the window.
+SCHEMA_HEAD = "0003"
 BUSY_TIMEOUT_MS = 10000  # a 100,000-row import holds the write lock ~6 s
 
 
@@ -83,9 +86,10 @@ class Database:
                 f"There is no case register in {home}. Start Muskan there once, or add "
                 "cases with `muskan cases add`, `muskan cases import` or `muskan demo`."
             )
+        current = None
         if exists:
             _check_file(path)
-            _check_schema(path)
+            current = _check_schema(path)
         else:
             try:
                 home.mkdir(parents=True, exist_ok=True)
@@ -93,6 +97,8 @@ class Database:
                 raise StorageError(f"Cannot create the data folder {home}: {exc.strerror}") from exc
         engine = make_engine(path)
         db = cls(path, engine)
+        if current == SCHEMA_HEAD:
+            return db
         try:
             db.migrate(backup=exists)
         except DBAPIError as exc:
@@ -160,6 +166,11 @@ class Database:
             cfg.attributes["connection"] = conn
             command.upgrade(cfg, "head")
 
+    def analyze(self) -> None:
+        """Refresh the planner's statistics after a bulk load, so filters pick the right index."""
+        with self.engine.begin() as conn:
+            conn.exec_driver_sql("ANALYZE")
+
     def backup_to(self, folder: Path, *, label: str) -> Path:
         """A consistent copy (SQLite's online backup, WAL included), e.g. before migrating."""
         folder.mkdir(parents=True, exist_ok=True)
@@ -195,13 +206,16 @@ def _check_file(path: Path) -> None:
         raise storage_error(Exception("readonly"), path) or StorageError(str(path))
 
 
-def _check_schema(path: Path) -> None:
-    """Before anything writes to it (WAL mode, migrations): is this file ours, and not newer?"""
-    from alembic.script import ScriptDirectory
-
+def _check_schema(path: Path) -> str | None:
+    """Before anything writes to it (WAL mode, migrations): is this file ours, and not newer?
+    Returns its schema revision."""
     try:
-        # immutable: read the file as it is, without lock files, -wal or -shm beside it
-        con = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True)
+        # Without a -wal beside it, read the file as it is (immutable: no lock files, no
+        # -shm), so a foreign file stays byte-identical. With a -wal (ours, perhaps after a
+        # crash mid-checkpoint), the main file alone may be stale: read through the WAL.
+        wal = path.with_name(path.name + "-wal")
+        mode = "ro" if wal.exists() and wal.stat().st_size else "ro&immutable=1"
+        con = sqlite3.connect(f"file:{path}?mode={mode}", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
         try:
             tables = {
                 r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")
@@ -218,7 +232,9 @@ def _check_schema(path: Path) -> None:
         raise StorageError(
             f"{path} is an SQLite file but not a Muskan register; it was not changed."
         )
-    if current is not None:
+    if current is not None and current != SCHEMA_HEAD:
+        from alembic.script import ScriptDirectory
+
         script = ScriptDirectory.from_config(alembic_config())
         try:
             script.get_revision(current)
@@ -228,6 +244,7 @@ def _check_schema(path: Path) -> None:
                 f"(schema {current}); this version knows up to {script.get_current_head()}. "
                 "Install the newer version; the register was not changed."
             ) from exc
+    return current
 
 
 def make_engine(path: Path) -> Engine:

@@ -138,6 +138,7 @@ class DemoGenerator:
                     if progress:
                         progress(i + 1, n)
             audit.record(s, self.ctx, "demo_generate", None, None, cases=n)
+        self.ctx.db.analyze()
         return n
 
     def _one(self, station: Any, batch: dict[str, list[dict[str, Any]]]) -> None:

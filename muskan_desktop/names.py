@@ -17,7 +17,6 @@ from functools import cache, lru_cache
 from pathlib import Path
 from typing import Literal
 
-from indic_transliteration import sanscript
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
@@ -99,6 +98,8 @@ def _delete_schwas(text: str) -> str:
 def _deva_to_latin(token: str) -> str:
     """Devanagari (possibly mixed with Latin) -> loose Latin as a Hindi speaker would spell it."""
     text = unicodedata.normalize("NFC", token).replace("\u200c", "").replace("\u200d", "")
+    from indic_transliteration import sanscript  # 0.15 s to import: only when needed
+
     iast = sanscript.transliterate(_delete_schwas(text), sanscript.DEVANAGARI, sanscript.IAST)
     iast = unicodedata.normalize("NFC", iast)
     for src, dst in (("ṃh", "ngh"), ("ṃ", "n"), ("~", "n"), ("ḥ", ""), ("jñ", "gy")):
@@ -237,6 +238,8 @@ def _rule_based_devanagari(word: str) -> str:
         (r"(?<=[^aeiouAIU])y$", "I"),
     ):
         text = re.sub(pattern, repl, text)
+    from indic_transliteration import sanscript
+
     deva = sanscript.transliterate(text, sanscript.ITRANS, sanscript.DEVANAGARI)
     deva = "".join(ch for ch in deva if "\u0900" <= ch <= "\u097f")
     return deva.removesuffix(_VIRAMA)  # Hindi does not write the final virama: भोपल

@@ -8,10 +8,8 @@ indexed rows, so a search over 100,000 cases stays within tens of milliseconds.
 
 from __future__ import annotations
 
-import datetime as dt
 import threading
 import weakref
-from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Select, func, select
@@ -20,6 +18,7 @@ from sqlalchemy.orm import Session
 from .db import Database
 from .domain import AGE_BANDS
 from .models import Case, NameKey, Station
+from .filters import CaseFilter
 from .names import fuzzy_key_matches, name_keys
 
 SORTABLE = {
@@ -31,24 +30,6 @@ SORTABLE = {
     "sex": Case.sex,
     "kind": Case.kind,
 }
-
-
-@dataclass
-class CaseFilter:
-    kind: str | None = None
-    status: list[str] = field(default_factory=list)
-    district: str | None = None
-    station_id: str | None = None
-    sex: str | None = None
-    age_band: str | None = None
-    date_from: dt.date | None = None
-    date_to: dt.date | None = None
-    name: str | None = None
-    any_token: bool = False  # duplicate check: all tokens; typed search: all tokens too
-    order_by: str = "reported_on"
-    descending: bool = True
-    limit: int | None = None
-    offset: int = 0
 
 
 class SearchIndex:
@@ -136,6 +117,52 @@ class SearchIndex:
         if f.limit is not None:
             q = q.limit(f.limit).offset(f.offset)
         return list(s.scalars(q))
+
+    ROW_COLUMNS = (
+        Case.id,
+        Case.kind,
+        Case.name_latin,
+        Case.name_deva,
+        Case.sex,
+        Case.age_years,
+        Case.status,
+        Case.district,
+        Case.station_id,
+        Case.reported_on,
+    )
+
+    def page(self, s: Session, f: CaseFilter, offset: int, limit: int) -> list[tuple[Any, ...]]:
+        """One page of register rows in display order (an ordered index scan, then `limit`
+        table reads): the window never holds more than the pages on screen."""
+        q = self.query(s, f).with_only_columns(*self.ROW_COLUMNS)
+        col = SORTABLE.get(f.order_by, Case.reported_on)
+        q = q.order_by(col.desc() if f.descending else col.asc(), Case.id.desc())
+        return [tuple(r) for r in s.execute(q.limit(limit).offset(offset))]
+
+    def total_and_counts(self, s: Session, f: CaseFilter) -> tuple[int, dict[str, int]]:
+        """How many rows the filter shows, and the counts per kind and status beside it
+        (counted without the status pick, so the officer sees what else there is)."""
+        counts = self.status_counts(s, CaseFilter(**{**f.__dict__, "status": []}))
+        if not f.status:
+            return sum(counts.values()), counts
+        return sum(n for k, n in counts.items() if k.split(":")[1] in f.status), counts
+
+    def ids_and_counts(self, s: Session, f: CaseFilter) -> tuple[list[str], dict[str, int]]:
+        """The register's rows in order and its counts per kind and status, in one pass
+        when no status is picked (the counts then cover exactly the rows shown)."""
+        if f.status:
+            without_status = CaseFilter(**{**f.__dict__, "status": []})
+            return self.ids(s, f), self.status_counts(s, without_status)
+        q = self.query(s, f).with_only_columns(Case.id, Case.kind, Case.status)
+        col = SORTABLE.get(f.order_by, Case.reported_on)
+        q = q.order_by(col.desc() if f.descending else col.asc(), Case.id.desc())
+        ids: list[str] = []
+        counts: dict[str, int] = {}
+        for cid, kind, status in s.execute(q):
+            ids.append(cid)
+            key = f"{kind}:{status}"
+            counts[key] = counts.get(key, 0) + 1
+        return ids, counts
 
     def count(self, s: Session, f: CaseFilter) -> int:
         return s.scalar(select(func.count()).select_from(self.query(s, f).subquery())) or 0

@@ -186,6 +186,8 @@ def import_csv(
         report.errors.sort(key=lambda e: e.row)
         details = {"file": path.name, "imported": report.imported, "rejected": report.rejected}
         audit.record(s, ctx, "import", None, None, **details)
+    if report.imported >= 1000:
+        ctx.db.analyze()
     return report
 
 

@@ -96,3 +96,11 @@ def test_register_from_a_newer_version_is_refused_and_untouched(home):
         Database.open(home)
     assert path.read_bytes() == before
     assert not (home / "backups").exists()
+
+
+def test_schema_head_constant_is_the_newest_migration():
+    from alembic.script import ScriptDirectory
+
+    from muskan_desktop.db import SCHEMA_HEAD
+
+    assert ScriptDirectory.from_config(alembic_config()).get_current_head() == SCHEMA_HEAD

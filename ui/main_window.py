@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -26,14 +26,16 @@ from PySide6.QtWidgets import (
 )
 
 from muskan_desktop import places
-from muskan_desktop.context import Context
 from muskan_desktop.domain import AGE_BANDS
-from muskan_desktop.search import CaseFilter, SearchIndex
+from muskan_desktop.filters import CaseFilter
 
 from . import labels
 from .register_model import ID_ROLE, CaseTableModel
 from .settings import Preferences, SettingsStore
 from .tasks import TaskControl, TaskHandle, TaskRunner
+
+if TYPE_CHECKING:
+    from muskan_desktop.context import Context
 
 log = logging.getLogger(__name__)
 STATUS_ORDER = ["missing", "traced", "recovered", "restored", "registered", "identified", "closed"]
@@ -99,7 +101,8 @@ class MainWindow(QMainWindow):
             self.sex_combo,
             self.age_combo,
         ):
-            combo.currentIndexChanged.connect(self.on_filter_changed)
+            combo.currentIndexChanged.connect(lambda _i: self.run_search())  # a pick: at once
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.clear_button = QPushButton(central)
         self.clear_button.clicked.connect(self.on_clear_filters)
         self.name_label = QLabel(central)
@@ -330,7 +333,9 @@ class MainWindow(QMainWindow):
                     setattr(f, attr, dt.date.fromisoformat(text))
                 except ValueError:
                     ok = False
-            edit.setStyleSheet("" if ok else "background: #fde8e8;")
+            if edit.property("bad") != (not ok):  # restyling costs; only on a change
+                edit.setProperty("bad", not ok)
+                edit.setStyleSheet("" if ok else "background: #fde8e8;")
         return f
 
     def on_filter_changed(self, *_: Any) -> None:
@@ -364,26 +369,28 @@ class MainWindow(QMainWindow):
         self._generation += 1
         generation = self._generation
         f = self.current_filter()
-        counts_filter = CaseFilter(**{**f.__dict__, "status": []})
         db = self.ctx.db
         if self._search_task is not None and not self._search_task.finished:
             self._search_task.cancel()
 
-        def work(control: TaskControl) -> tuple[list[str], dict[str, int]]:
+        def work(control: TaskControl) -> tuple[int, dict[str, int], list[Any]]:
+            from muskan_desktop.search import SearchIndex
+            from ui.register_model import PAGE
+
             idx = SearchIndex.for_db(db)
             with db.read() as s:
-                ids = idx.ids(s, f)
+                total, counts = idx.total_and_counts(s, f)
                 control.check()
-                counts = idx.status_counts(s, counts_filter)
-            return ids, counts
+                return total, counts, idx.page(s, f, 0, PAGE)
 
-        def done(result: tuple[list[str], dict[str, int]]) -> None:
+        def done(result: tuple[int, dict[str, int], list[Any]]) -> None:
             if generation != self._generation:
                 return  # a newer search is on its way
-            ids, counts = result
-            self.model.set_ids(ids)
-            self._show_counts(counts, len(ids))
-            self.searchFinished.emit(len(ids))
+            total, counts, first_page = result
+            self.model.ensure_stations()
+            self.model.set_result(f, total, first_page)
+            self._show_counts(counts, total)
+            self.searchFinished.emit(total)
 
         self._search_task = self.runner.run(
             work, on_done=done, on_error=self._search_error, label="search"

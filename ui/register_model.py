@@ -1,14 +1,14 @@
-"""The case register as a Qt model: all matching ids up front, rows fetched a page at a time.
+"""The case register as a Qt model: the count up front, rows fetched a page at a time.
 
-The ids of a filter come from one indexed query off the GUI thread; the row data of a page
-(200 cases) is read when the view first shows it, so 100,000 cases scroll smoothly with
-only the visible pages in memory.
+A filter's row count (and the first page) come from indexed queries off the GUI thread;
+any other page (200 cases) is read when the view first shows it — an ordered scan of the
+register index — so 100,000 cases scroll smoothly with only the visible pages in memory.
 """
 
 from __future__ import annotations
 
 from collections import OrderedDict
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QT_TRANSLATE_NOOP,
@@ -19,13 +19,14 @@ from PySide6.QtCore import (
     Signal,
 )
 from PySide6.QtGui import QBrush, QColor
-from sqlalchemy import select
 
 from muskan_desktop import places
-from muskan_desktop.db import Database
-from muskan_desktop.models import Case, Station
 
 from . import labels
+
+if TYPE_CHECKING:
+    from muskan_desktop.db import Database
+    from muskan_desktop.filters import CaseFilter
 
 Index = QModelIndex | QPersistentModelIndex
 COLUMNS = [
@@ -79,8 +80,9 @@ class CaseTableModel(QAbstractTableModel):
     def __init__(self, db: Database | None = None, parent: Any = None) -> None:
         super().__init__(parent)
         self.db = db
-        self._ids: list[str] = []
-        self._pages: OrderedDict[int, dict[str, tuple[Any, ...]]] = OrderedDict()
+        self._filter: CaseFilter | None = None
+        self._total = 0
+        self._pages: OrderedDict[int, list[tuple[Any, ...]]] = OrderedDict()
         self._stations: dict[str, tuple[str, str | None]] = {}
         self.hindi = False
 
@@ -88,32 +90,27 @@ class CaseTableModel(QAbstractTableModel):
         self.db = db
         self._stations.clear()
 
-    def set_ids(self, ids: list[str]) -> None:
+    def set_result(self, f: CaseFilter, total: int, first_page: list[tuple[Any, ...]]) -> None:
         self.beginResetModel()
-        self._ids = ids
+        self._filter, self._total = f, total
         self._pages.clear()
+        self._pages[0] = first_page
         self.endResetModel()
 
     def refresh(self) -> None:
         """Re-read visible rows (after an edit) without changing the order."""
         self._pages.clear()
-        if self._ids:
-            self.dataChanged.emit(
-                self.index(0, 0), self.index(len(self._ids) - 1, len(COLUMNS) - 1)
-            )
+        if self._total:
+            last = self.index(self._total - 1, len(COLUMNS) - 1)
+            self.dataChanged.emit(self.index(0, 0), last)
 
-    def case_id(self, row: int) -> str:
-        return self._ids[row]
-
-    def row_of(self, case_id: str) -> int:
-        try:
-            return self._ids.index(case_id)
-        except ValueError:
-            return -1
+    def case_id(self, row: int) -> str | None:
+        r = self._row(row)
+        return r[0] if r else None
 
     # -- Qt model API ------------------------------------------------------------------------
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._ids)
+        return 0 if parent.isValid() else self._total
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(COLUMNS)
@@ -133,17 +130,33 @@ class CaseTableModel(QAbstractTableModel):
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or self.db is None:
             return None
-        cid = self._ids[index.row()]
+        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.BackgroundRole, ID_ROLE):
+            return None
+        row = self._row(index.row())
+        if row is None:
+            return None
         if role == ID_ROLE:
-            return cid
+            return row[0]
         col = COLUMNS[index.column()]
         if role == Qt.ItemDataRole.DisplayRole:
-            row = self._row(index.row(), cid)
-            return self._text(col, row) if row else None
-        if role == Qt.ItemDataRole.BackgroundRole and col == "kind":
-            row = self._row(index.row(), cid)
-            return QBrush(KIND_COLOURS[row[1]]) if row else None
+            return self._text(col, row)
+        if col == "kind":
+            return QBrush(KIND_COLOURS[row[1]])
         return None
+
+    def ensure_stations(self) -> None:
+        if not self._stations and self.db is not None:
+            from sqlalchemy import select
+
+            from muskan_desktop.models import Station
+
+            with self.db.read() as s:
+                self._stations = {
+                    sid: (en, hi)
+                    for sid, en, hi in s.execute(
+                        select(Station.id, Station.name_en, Station.name_hi)
+                    )
+                }
 
     def _text(self, col: str, r: tuple[Any, ...]) -> str:
         _id, kind, latin, deva, sex, age, status, district, station_id, reported = r
@@ -166,39 +179,24 @@ class CaseTableModel(QAbstractTableModel):
             return (hi or en) if self.hindi else en
         return reported.isoformat()
 
-    def _row(self, row: int, cid: str) -> tuple[Any, ...] | None:
-        page = row // PAGE
+    def _row(self, row: int) -> tuple[Any, ...] | None:
+        if not 0 <= row < self._total:
+            return None
+        page, at = divmod(row, PAGE)
         rows = self._pages.get(page)
         if rows is None:
             rows = self._load_page(page)
         else:
             self._pages.move_to_end(page)
-        return rows.get(cid)
+        return rows[at] if at < len(rows) else None
 
-    def _load_page(self, page: int) -> dict[str, tuple[Any, ...]]:
-        assert self.db is not None
-        ids = self._ids[page * PAGE : (page + 1) * PAGE]
-        q = select(
-            Case.id,
-            Case.kind,
-            Case.name_latin,
-            Case.name_deva,
-            Case.sex,
-            Case.age_years,
-            Case.status,
-            Case.district,
-            Case.station_id,
-            Case.reported_on,
-        ).where(Case.id.in_(ids))
+    def _load_page(self, page: int) -> list[tuple[Any, ...]]:
+        from muskan_desktop.search import SearchIndex
+
+        assert self.db is not None and self._filter is not None
+        self.ensure_stations()
         with self.db.read() as s:
-            if not self._stations:
-                self._stations = {
-                    sid: (en, hi)
-                    for sid, en, hi in s.execute(
-                        select(Station.id, Station.name_en, Station.name_hi)
-                    )
-                }
-            rows = {r[0]: tuple(r) for r in s.execute(q)}
+            rows = SearchIndex.for_db(self.db).page(s, self._filter, page * PAGE, PAGE)
         self._pages[page] = rows
         while len(self._pages) > MAX_PAGES:
             self._pages.popitem(last=False)
