@@ -139,7 +139,28 @@ def build_parser() -> argparse.ArgumentParser:
     sset.add_argument("--station", required=True)
     stas.add_parser("show", help="show the station")
     stas.add_parser("list", help="list the stations this build knows")
+    for module in _plugins():
+        module.add_parsers(sub)
     return p
+
+
+# Command groups that live in their own modules (kept light to import: no dlib or ReportLab
+# at module level). Each has add_parsers(subparsers), COMMANDS {(command, action): fn(ctx,
+# args)} and READ_ONLY (commands that must not create an empty register).
+PLUGINS = ("muskan_desktop.report_cli", "muskan_desktop.match_cli")
+
+
+def _plugins() -> list[Any]:
+    import importlib
+
+    out = []
+    for name in PLUGINS:
+        try:
+            out.append(importlib.import_module(name))
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+    return out
 
 
 def _filters(p: argparse.ArgumentParser) -> None:
@@ -203,11 +224,16 @@ def _dispatch(args: argparse.Namespace, home: Path) -> int:
     if args.command == "station" and action == "list":
         return _station_list()
     # Commands that only read or change existing cases never create an empty register.
-    create = (args.command, action) not in READ_ONLY
+    commands = dict(COMMANDS)
+    read_only = set(READ_ONLY)
+    for module in _plugins():
+        commands.update(module.COMMANDS)
+        read_only |= set(module.READ_ONLY)
+    create = (args.command, action) not in read_only
     ctx = open_context(home, create=create, actor=args.officer)
     setup_file_logging(home)
     try:
-        return COMMANDS[(args.command, action)](ctx, args)
+        return commands[(args.command, action)](ctx, args)
     finally:
         ctx.db.close()
 
