@@ -13,6 +13,7 @@ class CaseFilter:
     status: list[str] = field(default_factory=list)
     district: str | None = None
     station_id: str | None = None
+    station_code: str | None = None  # the pick-list code (places.py), for the window
     sex: str | None = None
     age_band: str | None = None
     date_from: dt.date | None = None

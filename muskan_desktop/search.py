@@ -81,6 +81,10 @@ class SearchIndex:
             q = q.where(Case.district == f.district)
         if f.station_id:
             q = q.where(Case.station_id == f.station_id)
+        if f.station_code:
+            q = q.where(
+                Case.station_id.in_(select(Station.id).where(Station.code == f.station_code))
+            )
         if f.sex:
             q = q.where(Case.sex == f.sex)
         if f.age_band:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 from pathlib import Path
@@ -88,19 +89,23 @@ class MainWindow(QMainWindow):
         self.district_combo = QComboBox(central)
         self.sex_combo = QComboBox(central)
         self.age_combo = QComboBox(central)
+        self.station_combo = QComboBox(central)
+        self.filter_combos = (
+            self.kind_combo,
+            self.status_combo,
+            self.district_combo,
+            self.station_combo,
+            self.sex_combo,
+            self.age_combo,
+        )
         self.from_edit = QLineEdit(central)
         self.to_edit = QLineEdit(central)
         for w in (self.from_edit, self.to_edit):
             w.setPlaceholderText("YYYY-MM-DD")
             w.setMaximumWidth(110)
             w.textChanged.connect(self.on_filter_changed)
-        for combo in (
-            self.kind_combo,
-            self.status_combo,
-            self.district_combo,
-            self.sex_combo,
-            self.age_combo,
-        ):
+        self.district_combo.currentIndexChanged.connect(lambda _i: self._fill_stations())
+        for combo in self.filter_combos:
             combo.currentIndexChanged.connect(lambda _i: self.run_search())  # a pick: at once
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.clear_button = QPushButton(central)
@@ -109,13 +114,7 @@ class MainWindow(QMainWindow):
         self.name_label.setBuddy(self.name_edit)
         bar.addWidget(self.name_label)
         bar.addWidget(self.name_edit, 3)
-        for w in (
-            self.kind_combo,
-            self.status_combo,
-            self.district_combo,
-            self.sex_combo,
-            self.age_combo,
-        ):
+        for w in self.filter_combos:
             bar.addWidget(w, 1)
         self.period_label = QLabel(central)
         bar.addWidget(self.period_label)
@@ -225,6 +224,20 @@ class MainWindow(QMainWindow):
         combo.setCurrentIndex(max(idx, 0))
         combo.blockSignals(False)
 
+    def _fill_stations(self) -> None:
+        """The station pick-list follows the district picked (all stations when none)."""
+        hindi = self.prefs.language == "hi"
+        district = self.district_combo.currentData()
+        self._fill_combo(
+            self.station_combo,
+            [(self.tr("All stations"), None)]
+            + [
+                (st.name.hi if hindi else st.name.en, st.code)
+                for st in places.stations()
+                if district is None or st.district.en == district
+            ],
+        )
+
     def retranslate(self) -> None:
         hindi = self.prefs.language == "hi"
         self.model.hindi = hindi
@@ -248,6 +261,7 @@ class MainWindow(QMainWindow):
             [(self.tr("All districts"), None)]
             + [(d.hi if hindi else d.en, d.en) for d in places.districts()],
         )
+        self._fill_stations()
         self._fill_combo(
             self.sex_combo,
             [(self.tr("Boys and girls"), None)]
@@ -317,6 +331,7 @@ class MainWindow(QMainWindow):
         f = CaseFilter(
             kind=self.kind_combo.currentData(),
             district=self.district_combo.currentData(),
+            station_code=self.station_combo.currentData(),
             sex=self.sex_combo.currentData(),
             age_band=self.age_combo.currentData(),
             name=self.name_edit.text().strip() or None,
@@ -346,16 +361,11 @@ class MainWindow(QMainWindow):
             w.blockSignals(True)
             w.clear()
             w.blockSignals(False)
-        for c in (
-            self.kind_combo,
-            self.status_combo,
-            self.district_combo,
-            self.sex_combo,
-            self.age_combo,
-        ):
+        for c in self.filter_combos:
             c.blockSignals(True)
             c.setCurrentIndex(0)
             c.blockSignals(False)
+        self._fill_stations()
         self.run_search()
 
     def on_sort_requested(self, key: str, descending: bool) -> None:
@@ -490,14 +500,16 @@ class MainWindow(QMainWindow):
 
     # progress of long tasks (import/export) in the status bar
     def show_progress(self, handle: TaskHandle, label: str) -> None:
+        """Progress and a Cancel button for a long task — unless it has already finished
+        (a task may complete before its caller gets here)."""
+        if handle.finished:
+            return
         self.progress.setRange(0, 0)
         self.progress.setFormat(label + " %p%")
         self.progress.show()
         self.cancel_button.show()
-        try:
+        with contextlib.suppress(RuntimeError, TypeError):
             self.cancel_button.clicked.disconnect()
-        except (RuntimeError, TypeError):
-            pass
         self.cancel_button.clicked.connect(handle.cancel)
 
     def on_progress(self, done: int, total: int) -> None:
