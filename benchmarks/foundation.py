@@ -57,7 +57,8 @@ def main() -> None:
             t = time.perf_counter()
             idx.vocabulary(s)
             print(
-                f"(name vocabulary loaded once per process: {(time.perf_counter() - t) * 1000:.1f} ms)"
+                "(name vocabulary loaded once per process: "
+                f"{(time.perf_counter() - t) * 1000:.1f} ms)"
             )
             for label, q in QUERIES:
                 f = CaseFilter(name=q)

@@ -9,9 +9,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select
+from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
 from . import audit, places
@@ -191,7 +191,7 @@ class CaseService:
         """
         if not rows:
             return
-        table = Case.__table__
+        table = cast(Table, Case.__table__)
         cols = [c.key for c in table.columns]
         full = [{c: r.get(c) for c in cols} for r in rows]
         for r in full:
@@ -205,12 +205,13 @@ class CaseService:
             for k in name_keys(*(r.get(f) for f in NAME_FIELDS))
         ]
         if keys:
-            conn.execute(NameKey.__table__.insert(), keys)
+            conn.execute(cast(Table, NameKey.__table__).insert(), keys)
 
     def update(
         self, case_id: str, changes: Mapping[str, Any], *, version: int | None = None
     ) -> Case:
-        """Edit fields of a case. `version` (the one the officer started from) guards lost updates."""
+        """Edit fields of a case; `version` (the one the officer started from) guards against
+        lost updates."""
         for f in ("kind", "status"):
             if f in changes:
                 raise ValidationError([FieldError(f, "not_editable", "cannot be edited here")])

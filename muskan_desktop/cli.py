@@ -233,7 +233,7 @@ def _dispatch(args: argparse.Namespace, home: Path) -> int:
     ctx = open_context(home, create=create, actor=args.officer)
     setup_file_logging(home)
     try:
-        return commands[(args.command, action)](ctx, args)
+        return int(commands[(args.command, action)](ctx, args))
     finally:
         ctx.db.close()
 
@@ -391,11 +391,11 @@ def cmd_cases_list(ctx: Any, args: argparse.Namespace) -> int:
     if args.json:
         _out_json(out)
         return 0
-    for c in out:
-        name = " / ".join(x for x in (c["name_latin"], c["name_deva"]) if x) or "(no name)"
+    for row in out:
+        name = " / ".join(x for x in (row["name_latin"], row["name_deva"]) if x) or "(no name)"
         print(
-            f"{c['id']}  {c['kind']:<7} {c['status']:<10} {c['sex']} {c['age_years'] or '?':>2}  "
-            f"{c['reported_on']}  {c['district']:<16} {name}"
+            f"{row['id']}  {row['kind']:<7} {row['status']:<10} {row['sex']} "
+            f"{row['age_years'] or '?':>2}  {row['reported_on']}  {row['district']:<16} {name}"
         )
     if total > len(out):
         print(f"… {total - len(out)} more (use --limit or narrow the filters)", file=sys.stderr)

@@ -37,7 +37,8 @@ class NoRegisterError(StorageError):
 
 
 def storage_error(exc: BaseException, path: Path) -> StorageError | None:
-    """Turn an SQLite failure into a message a person can act on (None: not an environment problem)."""
+    """Turn an SQLite failure into a message a person can act on (None: not an environment
+    problem, so a bug)."""
     text = str(getattr(exc, "orig", exc)).lower()
     if "locked" in text or "busy" in text:
         return StorageError(

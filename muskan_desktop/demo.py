@@ -10,9 +10,9 @@ import datetime as dt
 import json
 import random
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import func, select
+from sqlalchemy import Table, func, select
 
 from . import audit, places
 from .cases import RISK_CHECKLIST, CaseService
@@ -41,6 +41,7 @@ TRACING_ACTIONS = [
     "Enquiry at brick kilns and placement agencies",
     "Child care institutions of the range contacted",
 ]
+LOCATED_AT = ["Railway colony", "Placement agency", "Relative house"]
 CCIS = [
     "Children's Home (Girls), Ambikapur",
     "Children's Home (Boys), Ambikapur",
@@ -132,7 +133,8 @@ class DemoGenerator:
                         (RiskAssessment, "risk"),
                     ):
                         if batch[key]:
-                            s.connection().execute(table.__table__.insert(), batch[key])
+                            rows_table = cast(Table, table.__table__)
+                            s.connection().execute(rows_table.insert(), batch[key])
                     for v in batch.values():
                         v.clear()
                     if progress:
@@ -276,7 +278,7 @@ class DemoGenerator:
                     located,
                     {
                         "located_state": state,
-                        "located_place": f"{r.choice(['Railway colony', 'Placement agency', 'Relative house'])}, {state}",
+                        "located_place": f"{r.choice(LOCATED_AT)}, {state}",
                         "located_on": located,
                     },
                 )

@@ -15,7 +15,7 @@ import unicodedata
 from collections.abc import Sequence
 from functools import cache, lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
@@ -60,7 +60,7 @@ def _delete_schwas(text: str) -> str:
     """
     # Units: [text, kind ("C" consonant / "V" vowel letter / "X" other), vowel ("a" inherent,
     # "v" explicit, "" none), closed-by-coda-sign]
-    units: list[list] = []
+    units: list[list[Any]] = []
     for ch in text:
         last = units[-1] if units else None
         if _is_consonant(ch):
@@ -81,7 +81,7 @@ def _delete_schwas(text: str) -> str:
         else:
             units.append([ch, "X", "", False])
 
-    def inherent(u: list) -> bool:
+    def inherent(u: list[Any]) -> bool:
         return u[1] == "C" and u[2] == "a" and not u[3]
 
     if units and inherent(units[-1]) and len(units) > 1:

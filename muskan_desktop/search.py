@@ -17,8 +17,8 @@ from sqlalchemy.orm import Session
 
 from .db import Database
 from .domain import AGE_BANDS
+from .filters import CaseFilter as CaseFilter  # re-exported: callers filter through here
 from .models import Case, NameKey, Station
-from .filters import CaseFilter
 from .names import fuzzy_key_matches, name_keys
 
 SORTABLE = {

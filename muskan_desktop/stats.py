@@ -107,7 +107,7 @@ def review_stats(
         done_by_end = any(
             _by_date(d, date_to) for d in (c.recovered_on, c.restored_on, c.closed_on)
         )
-        for key, d in (
+        for field, d in (
             ("reported", c.reported_on),
             ("traced", c.located_on),
             ("recovered", c.recovered_on),
@@ -115,8 +115,8 @@ def review_stats(
         ):
             if _in(d, date_from, date_to):
                 for r in rows:
-                    r[key] += 1
-        if _in(c.recovered_on, date_from, date_to):
+                    r[field] += 1
+        if c.recovered_on is not None and _in(c.recovered_on, date_from, date_to):
             recovered[c.sex] += 1
             states[c.located_state or home][c.sex] += 1
             if (c.recovered_on - c.reported_on).days >= 365:
@@ -175,7 +175,10 @@ def review_stats(
         return out
 
     found_in = [f for f in found if _in(f.reported_on, date_from, date_to)]
-    key = lambda x: (x["district"], x["reported_on"])  # noqa: E731
+
+    def key(x: dict[str, Any]) -> tuple[str, str]:
+        return (x["district"], x["reported_on"])
+
     return {
         "period": {"from": date_from.isoformat(), "to": date_to.isoformat()},
         "district": district,

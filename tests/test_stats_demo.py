@@ -164,19 +164,22 @@ def test_demo_refuses_a_register_with_real_cases(ctx):
 
 def test_cli_stats_json_and_list_json(tmp_path):
     home = tmp_path / "h"
-    run = lambda *a: subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "muskan_desktop.cli",
-            "--home",  # noqa: E731
-            str(home),
-            *a,
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+
+    def run(*a):
+        return subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "muskan_desktop.cli",
+                "--home",
+                str(home),
+                *a,
+            ],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+
     assert run("demo", "--cases", "1500", "--seed", "2").returncode == 0
     out = run("cases", "list", "--district", "Surguja", "--status", "missing", "--json")
     assert out.returncode == 0, out.stderr

@@ -262,12 +262,13 @@ class CaseView(QWidget):
             "(no name)"
         )
         self.setWindowTitle(f"{name} — {labels.kind_label(d['kind'])}")
+        station = d["station"]["name_hi"] if self.hindi else d["station"]["name"]
         colour = "#b3261e" if d["kind"] == "missing" else "#1e7b34"
         self.header.setText(
             f"<h2 style='margin:0'>{html.escape(name)}</h2>"
             f"<span style='color:{colour}'><b>{labels.kind_label(d['kind'])}</b></span> · "
             f"<b>{labels.status_label(d['status'])}</b> · {labels.sex_label(d['sex'])}, "
-            f"{d.get('age_years') or '?'} · {html.escape(d['station']['name_hi'] if self.hindi else d['station']['name'])}, "
+            f"{d.get('age_years') or '?'} · {html.escape(station)}, "
             f"{html.escape(district_name(d['district'], self.hindi))}"
         )
         for i, text in enumerate(
@@ -301,7 +302,8 @@ class CaseView(QWidget):
         self.details.setHtml("<table>" + "".join(rows) + "</table>")
         self.timeline.clear()
         self.timeline.addItem(
-            f"{d['reported_on']}  {labels.status_label('missing' if d['kind'] == 'missing' else 'registered')}"
+            f"{d['reported_on']}  "
+            f"{labels.status_label('missing' if d['kind'] == 'missing' else 'registered')}"
         )
         for e in d["events"]:
             det = ", ".join(
