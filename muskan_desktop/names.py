@@ -214,14 +214,20 @@ def _names_file() -> Path:
 
 @cache
 def _deva_by_key() -> dict[str, list[str]]:
-    """Key -> Devanagari spellings of the bundled names, loaded once on first use."""
+    """Key -> Devanagari spellings of the bundled names and places, loaded on first use."""
+    from . import places
+
     data = json.loads(_names_file().read_text(encoding="utf-8"))
+    pairs = [tuple(p) for g in ("girls", "boys", "surnames") for p in data.get(g, [])]
+    pairs += [(s.name.en, s.name.hi) for s in places.stations()]
+    pairs += [(d.en, d.hi) for d in places.districts()] + [(s.en, s.hi) for s in places.states()]
     index: dict[str, list[str]] = {}
-    for group in ("girls", "boys", "surnames"):
-        for latin, deva in data.get(group, []):
-            for key in (phonetic_key(latin), phonetic_key(deva)):
-                if deva not in index.setdefault(key, []):
-                    index[key].append(deva)
+    for latin, deva in pairs:
+        if " " in latin or "-" in latin:
+            continue  # multi-word places are suggested word by word
+        for key in (phonetic_key(latin), phonetic_key(deva)):
+            if deva not in index.setdefault(key, []):
+                index[key].append(deva)
     return index
 
 

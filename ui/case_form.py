@@ -96,9 +96,8 @@ LONG = {
     "circumstances",
     "guardian_address",
     "cci_address",
-    "last_seen_place",
-    "found_place",
 }
+DEVANAGARI = {"name_deva", "last_seen_place", "found_place"}  # typing Latin offers Devanagari
 PLACEHOLDER = {"date": "YYYY-MM-DD", "time": "HH:MM", "phone": "98xxxxxxxx"}
 
 
@@ -200,9 +199,10 @@ class CaseForm(QWidget):
             edit.textChanged.connect(lambda n=name: self.on_changed(n))
             w = edit
         else:
+            source = self.widgets.get("name_latin") if name == "name_deva" else None
             line = (
-                DevanagariEdit(parent, source=self.widgets.get("name_latin"))  # type: ignore[arg-type]
-                if name == "name_deva"
+                DevanagariEdit(parent, source=source)  # type: ignore[arg-type]
+                if name in DEVANAGARI
                 else QLineEdit(parent)
             )
             line.setPlaceholderText(PLACEHOLDER.get(spec.type, ""))
