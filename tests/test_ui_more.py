@@ -157,3 +157,50 @@ def test_every_case_view_is_audited(qtbot, window):
     qtbot.keyClick(win.table, Qt.Key.Key_Return)
     with win.ctx.db.read() as s:
         assert s.scalar(select(func.count()).where(AuditEvent.action == "case_view")) == 1
+
+
+def test_a_locked_register_gets_a_plain_message_and_keeps_the_form(
+    qtbot, window, modal_boxes, monkeypatch
+):
+    import sqlite3
+
+    import muskan_desktop.db as dbmod
+
+    win = window
+    monkeypatch.setattr(dbmod, "BUSY_TIMEOUT_MS", 300)
+    win.ctx.db.engine.dispose()  # new connections pick up the short wait
+    qtbot.keyClick(win, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    form = win.case_windows[-1]
+    type_into(qtbot, form.widgets["name_latin"], "Kavita Lakra")
+    type_into(qtbot, form.widgets["sex"], "Girl")
+    type_into(qtbot, form.widgets["age_years"], "8")
+    other = sqlite3.connect(win.ctx.db.path, isolation_level=None)
+    other.execute("PRAGMA busy_timeout=0")
+    other.execute("BEGIN EXCLUSIVE")
+    try:
+        monkeypatch.setattr(
+            QMessageBox, "question", staticmethod(lambda *a, **k: QMessageBox.StandardButton.Save)
+        )
+        qtbot.mouseClick(
+            form.buttons.button(QDialogButtonBox.StandardButton.Save), Qt.MouseButton.LeftButton
+        )
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    warnings = [text for kind, _title, text in modal_boxes if kind == "warning"]
+    assert warnings and "locked" in warnings[0]
+    assert form.isVisible() and form.widgets["name_latin"].text() == "Kavita Lakra"
+
+
+def test_a_bug_shows_the_crash_dialog_naming_the_log(qtbot, window, monkeypatch, home):
+    shown = {}
+
+    def fake_exec(box):
+        shown["text"] = box.text()
+        shown["details"] = box.detailedText()
+        return 0
+
+    monkeypatch.setattr(QMessageBox, "exec", fake_exec)
+    window.runner.on_error(RuntimeError("an unexpected state"))
+    assert str(home / "logs" / "muskan.log") in shown["text"]
+    assert "RuntimeError: an unexpected state" in shown["details"]
