@@ -46,3 +46,22 @@ def shared_dir() -> Path:
         raise FileNotFoundError(f"shared test data not found at {cand}")
     pytest.skip("../shared is not beside the project (set MUSKAN_SHARED)")
     raise AssertionError
+
+
+@pytest.fixture
+def modal_boxes(monkeypatch):
+    """A message box nobody expected must not hang the suite: record it and answer Cancel."""
+    from PySide6.QtWidgets import QMessageBox
+
+    shown = []
+
+    def box(kind):
+        def fake(parent, title, text, *a, **kw):
+            shown.append((kind, title, text))
+            return QMessageBox.StandardButton.Cancel
+
+        return staticmethod(fake)
+
+    for kind in ("warning", "critical", "information", "question"):
+        monkeypatch.setattr(QMessageBox, kind, box(kind))
+    return shown

@@ -15,7 +15,9 @@ from muskan_desktop.models import AuditEvent, Case, Meta, Station
 from ui.app import build_window
 from ui.tasks import TaskRunner
 
-from .test_ui_register import modal_boxes, type_into  # noqa: F401  (fixture re-used)
+from .test_ui_register import type_into
+
+pytestmark = pytest.mark.usefixtures("modal_boxes")
 
 
 def start(qtbot, home):
@@ -96,7 +98,7 @@ def test_import_from_the_menu_reports_bad_rows_and_saves_the_report(
     assert window.progress.isHidden()
 
 
-def test_duplicate_warning_before_saving(qtbot, window, modal_boxes, monkeypatch):  # noqa: F811
+def test_duplicate_warning_before_saving(qtbot, window, modal_boxes, monkeypatch):
     win = window
     qtbot.keyClick(win, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
     form = win.case_windows[-1]

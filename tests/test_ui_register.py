@@ -21,22 +21,7 @@ from ui.tasks import TaskRunner
 
 from .conftest import shared_dir
 
-
-@pytest.fixture(autouse=True)
-def modal_boxes(monkeypatch):
-    """A message box nobody expected must not hang the suite: record it and answer Cancel."""
-    shown = []
-
-    def box(kind):
-        def fake(parent, title, text, *a, **kw):
-            shown.append((kind, title, text))
-            return QMessageBox.StandardButton.Cancel
-
-        return staticmethod(fake)
-
-    for kind in ("warning", "critical", "information", "question"):
-        monkeypatch.setattr(QMessageBox, kind, box(kind))
-    return shown
+pytestmark = pytest.mark.usefixtures("modal_boxes")
 
 
 @pytest.fixture
