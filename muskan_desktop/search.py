@@ -13,7 +13,7 @@ import weakref
 from typing import Any
 
 from sqlalchemy import Select, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, lazyload
 
 from .db import Database
 from .domain import AGE_BANDS
@@ -104,7 +104,7 @@ class SearchIndex:
         return q
 
     def search(self, s: Session, f: CaseFilter) -> list[Case]:
-        q = self.query(s, f)
+        q = self.query(s, f).options(lazyload(Case.events))
         col = SORTABLE.get(f.order_by, Case.reported_on)
         q = q.order_by(col.desc() if f.descending else col.asc(), Case.id.desc())
         if f.limit is not None:

@@ -12,6 +12,7 @@ from collections import Counter, defaultdict
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import lazyload
 
 from . import audit, places
 from .context import Context
@@ -74,11 +75,15 @@ def review_stats(
     home = places.home_state().en
     with ctx.db.write() as s:
         stations = {st.id: st for st in s.scalars(select(Station))}
-        q = select(Case).where(Case.kind == Kind.MISSING.value, Case.reported_on <= date_to)
+        q = (
+            select(Case)
+            .options(lazyload(Case.events))  # the figures need the case rows only
+            .where(Case.kind == Kind.MISSING.value, Case.reported_on <= date_to)
+        )
         if district:
             q = q.where(Case.district == district)
         cases = list(s.scalars(q))
-        found_q = select(Case).where(Case.kind == Kind.FOUND.value)
+        found_q = select(Case).options(lazyload(Case.events)).where(Case.kind == Kind.FOUND.value)
         if district:
             found_q = found_q.where(Case.district == district)
         found = list(s.scalars(found_q))

@@ -206,3 +206,39 @@ def test_a_bug_shows_the_crash_dialog_naming_the_log(qtbot, window, monkeypatch,
     window.runner.on_error(RuntimeError("an unexpected state"))
     assert str(home / "logs" / "muskan.log") in shown["text"]
     assert "RuntimeError: an unexpected state" in shown["details"]
+
+
+def test_review_report_from_the_window_with_preview(qtbot, window, tmp_path):
+    import datetime as dt
+
+    from pypdf import PdfReader
+
+    win = window
+    qtbot.keyClick(win, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
+    dlg = win.reports_dialog
+    today = dt.date.today()
+    dlg.date_from.setDate(today.replace(day=1))
+    dlg.date_to.setDate(today)
+    dlg.language.setCurrentIndex(dlg.language.findData("hi"))
+    qtbot.mouseClick(dlg.generate_button, Qt.MouseButton.LeftButton)
+    assert dlg.pdf is not None and dlg.pdf.exists()
+    assert not dlg.preview.pixmap().isNull() and dlg.preview.pixmap().width() > 500
+    target = tmp_path / "review.pdf"
+    dlg.save_to(target)
+    text = PdfReader(str(target)).pages[0].extract_text()
+    assert "गुमशुदा" in text
+    with win.ctx.db.read() as s:
+        assert s.scalar(select(func.count()).where(AuditEvent.action == "report_review")) == 1
+    dlg.close()
+
+
+def test_notice_from_the_case_view(qtbot, window, tmp_path):
+    from pypdf import PdfReader
+
+    win = window
+    win.table.selectRow(0)
+    qtbot.keyClick(win.table, Qt.Key.Key_Return)
+    view = win.case_windows[-1]
+    out = tmp_path / "notice.pdf"
+    view.on_notice(str(out))  # the phone question is answered No (Cancel) by modal_boxes
+    assert len(PdfReader(str(out)).pages) == 1

@@ -370,6 +370,10 @@ class CaseView(QWidget):
                 lambda _=False, a=action, s=step: self.on_step(a, s.required, s.optional)
             )
             self.actions_row.addWidget(b)
+        notice = QPushButton(self.tr("Notice (PDF)…"), self)
+        notice.setObjectName("action_notice")
+        notice.clicked.connect(self.on_notice)
+        self.actions_row.addWidget(notice)
         edit = QPushButton(self.tr("Edit…"), self)
         edit.setObjectName("action_edit")
         edit.clicked.connect(self.on_edit)
@@ -397,6 +401,37 @@ class CaseView(QWidget):
             self.reload()
             self.changed.emit(self.case_id)
             return
+
+    def on_notice(self, path: str | None = None) -> None:
+        """A one-page notice for circulation; the guardian's phone only if the officer says."""
+        from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+        from muskan_desktop.reports import notice
+
+        if not path:
+            path, _ = QFileDialog.getSaveFileName(
+                self, self.tr("Save the notice"), "notice.pdf", "PDF (*.pdf)"
+            )
+        if not path:
+            return
+        with_phone = (
+            self.data["kind"] == "missing"
+            and QMessageBox.question(
+                self,
+                self.tr("Guardian's phone"),
+                self.tr("Print the guardian's phone number on the notice?"),
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                QMessageBox.StandardButton.No,
+            )
+            == QMessageBox.StandardButton.Yes
+        )
+        lang = "hi" if self.hindi else "en"
+        self.notice_path = path
+        self.runner.run(
+            lambda _c: notice(self.ctx, self.case_id, lang, path, with_guardian_phone=with_phone),
+            on_error=lambda exc: show_error(self, exc),
+            label="notice",
+        )
 
     def on_edit(self) -> None:
         from .case_form import CaseForm

@@ -167,6 +167,8 @@ class MainWindow(QMainWindow):
         self.act_import.triggered.connect(self.on_import)
         self.act_export = QAction(self, shortcut=QKeySequence("Ctrl+E"))
         self.act_export.triggered.connect(self.on_export)
+        self.act_reports = QAction(self, shortcut=QKeySequence("Ctrl+R"))
+        self.act_reports.triggered.connect(self.on_reports)
         self.act_quit = QAction(self, shortcut=QKeySequence.StandardKey.Quit)
         self.act_quit.triggered.connect(self.close)
         self.act_english = QAction(self, checkable=True)
@@ -191,6 +193,7 @@ class MainWindow(QMainWindow):
             None,
             self.act_import,
             self.act_export,
+            self.act_reports,
             None,
             self.act_quit,
         ):
@@ -212,6 +215,7 @@ class MainWindow(QMainWindow):
         self.toolbar.addAction(self.act_new_found)
         self.toolbar.addAction(self.act_import)
         self.toolbar.addAction(self.act_export)
+        self.toolbar.addAction(self.act_reports)
         self._set_enabled(False)
 
     def _fill_combo(self, combo: QComboBox, items: list[tuple[str, Any]]) -> None:
@@ -282,6 +286,7 @@ class MainWindow(QMainWindow):
         self.act_search.setText(self.tr("&Search"))
         self.act_import.setText(self.tr("&Import CSV…"))
         self.act_export.setText(self.tr("&Export…"))
+        self.act_reports.setText(self.tr("Review &report (PDF)…"))
         self.act_quit.setText(self.tr("&Quit"))
         self.act_english.setText("English")
         self.act_hindi.setText("हिन्दी")
@@ -324,7 +329,13 @@ class MainWindow(QMainWindow):
         self.registerOpened.emit()
 
     def _set_enabled(self, on: bool) -> None:
-        for a in (self.act_new_missing, self.act_new_found, self.act_import, self.act_export):
+        for a in (
+            self.act_new_missing,
+            self.act_new_found,
+            self.act_import,
+            self.act_export,
+            self.act_reports,
+        ):
             a.setEnabled(on)
 
     def current_filter(self) -> CaseFilter:
@@ -476,6 +487,14 @@ class MainWindow(QMainWindow):
 
         if self.ctx is not None:
             export_dialog(self)
+
+    def on_reports(self) -> None:
+        if self.ctx is None:
+            return
+        from .reports_dialog import ReportsDialog
+
+        self.reports_dialog = ReportsDialog(self)
+        self.reports_dialog.show()
 
     def switch_language(self, code: str) -> None:
         from PySide6.QtWidgets import QApplication
