@@ -136,69 +136,89 @@
 <context>
     <name>CaseView</name>
     <message>
-        <location filename="../../ui/case_view.py" line="261"/>
+        <location filename="../../ui/case_view.py" line="262"/>
         <source>(no name)</source>
         <translation>(नाम नहीं)</translation>
     </message>
     <message>
-        <location filename="../../ui/case_view.py" line="273"/>
+        <location filename="../../ui/case_view.py" line="276"/>
         <source>Details</source>
         <translation>विवरण</translation>
     </message>
     <message>
-        <location filename="../../ui/case_view.py" line="273"/>
+        <location filename="../../ui/case_view.py" line="277"/>
         <source>Photos</source>
         <translation>फोटो</translation>
     </message>
     <message>
-        <location filename="../../ui/case_view.py" line="273"/>
+        <location filename="../../ui/case_view.py" line="278"/>
         <source>Lifecycle</source>
         <translation>प्रगति</translation>
     </message>
     <message>
-        <location filename="../../ui/case_view.py" line="273"/>
+        <location filename="../../ui/case_view.py" line="279"/>
         <source>Tracing log</source>
         <translation>पतासाजी विवरण</translation>
     </message>
     <message>
-        <location filename="../../ui/case_view.py" line="273"/>
+        <location filename="../../ui/case_view.py" line="280"/>
         <source>Risk</source>
         <translation>जोखिम</translation>
     </message>
     <message>
-        <location filename="../../ui/case_view.py" line="305"/>
+        <location filename="../../ui/case_view.py" line="321"/>
         <source>What was done to trace the child</source>
         <translation>बच्चे की पतासाजी के लिए क्या किया गया</translation>
     </message>
     <message>
-        <location filename="../../ui/case_view.py" line="306"/>
+        <location filename="../../ui/case_view.py" line="322"/>
         <source>Add to log</source>
         <translation>विवरण में जोड़ें</translation>
     </message>
     <message>
-        <location filename="../../ui/case_view.py" line="316"/>
+        <location filename="../../ui/case_view.py" line="332"/>
         <source>Risk &lt;b&gt;%1&lt;/b&gt;, assessed %2 by %3. Review due &lt;b&gt;%4&lt;/b&gt;%5</source>
         <translation>जोखिम &lt;b&gt;%1&lt;/b&gt;, %2 को %3 द्वारा आकलित। अगली समीक्षा &lt;b&gt;%4&lt;/b&gt;%5</translation>
     </message>
     <message>
-        <location filename="../../ui/case_view.py" line="323"/>
+        <location filename="../../ui/case_view.py" line="339"/>
         <source>overdue</source>
         <translation>समय निकल गया</translation>
     </message>
     <message>
-        <location filename="../../ui/case_view.py" line="330"/>
+        <location filename="../../ui/case_view.py" line="348"/>
         <source>No risk assessment yet.</source>
         <translation>अभी जोखिम आकलन नहीं हुआ है।</translation>
     </message>
     <message>
-        <location filename="../../ui/case_view.py" line="331"/>
+        <location filename="../../ui/case_view.py" line="349"/>
         <source>Record assessment</source>
         <translation>आकलन दर्ज करें</translation>
     </message>
     <message>
-        <location filename="../../ui/case_view.py" line="347"/>
+        <location filename="../../ui/case_view.py" line="373"/>
+        <source>Notice (PDF)…</source>
+        <translation>सूचना पत्र (PDF)…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_view.py" line="377"/>
         <source>Edit…</source>
         <translation>संपादित करें…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_view.py" line="413"/>
+        <source>Save the notice</source>
+        <translation>सूचना पत्र सहेजें</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_view.py" line="421"/>
+        <source>Guardian&apos;s phone</source>
+        <translation>अभिभावक का फोन</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_view.py" line="422"/>
+        <source>Print the guardian&apos;s phone number on the notice?</source>
+        <translation>क्या सूचना पत्र पर अभिभावक का फोन नंबर छापें?</translation>
     </message>
 </context>
 <context>
@@ -590,184 +610,194 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="228"/>
+        <location filename="../../ui/main_window.py" line="237"/>
+        <source>All stations</source>
+        <translation>सभी थाने</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="248"/>
         <source>Muskan Desktop — register of missing and found children</source>
         <translation>मुस्कान डेस्कटॉप — गुमशुदा और मिले बच्चों का रजिस्टर</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="229"/>
+        <location filename="../../ui/main_window.py" line="249"/>
         <source>&amp;Search name:</source>
         <translation>नाम खोजें (&amp;S):</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="230"/>
+        <location filename="../../ui/main_window.py" line="250"/>
         <source>Name in Hindi or English (Ctrl+F)</source>
         <translation>हिंदी या अंग्रेजी में नाम (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="234"/>
+        <location filename="../../ui/main_window.py" line="254"/>
         <source>Missing and found</source>
         <translation>गुमशुदा और मिले</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="241"/>
+        <location filename="../../ui/main_window.py" line="261"/>
         <source>Any status</source>
         <translation>सभी स्थितियां</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="245"/>
+        <location filename="../../ui/main_window.py" line="265"/>
         <source>All districts</source>
         <translation>सभी जिले</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="250"/>
+        <location filename="../../ui/main_window.py" line="271"/>
         <source>Boys and girls</source>
         <translation>बालक और बालिका</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="254"/>
+        <location filename="../../ui/main_window.py" line="276"/>
         <source>Any age</source>
         <translation>सभी आयु</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="255"/>
+        <location filename="../../ui/main_window.py" line="277"/>
         <source>%1 years</source>
         <translation>%1 वर्ष</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="257"/>
+        <location filename="../../ui/main_window.py" line="279"/>
         <source>Reported:</source>
         <translation>रिपोर्ट तिथि:</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="258"/>
+        <location filename="../../ui/main_window.py" line="280"/>
         <source>Reported on or after (YYYY-MM-DD)</source>
         <translation>इस तिथि को या बाद में रिपोर्ट (YYYY-MM-DD)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="259"/>
+        <location filename="../../ui/main_window.py" line="281"/>
         <source>Reported on or before (YYYY-MM-DD)</source>
         <translation>इस तिथि को या पहले रिपोर्ट (YYYY-MM-DD)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="260"/>
+        <location filename="../../ui/main_window.py" line="282"/>
         <source>Clear</source>
         <translation>साफ करें</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="261"/>
+        <location filename="../../ui/main_window.py" line="283"/>
         <source>Cancel</source>
         <translation>रद्द करें</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="262"/>
+        <location filename="../../ui/main_window.py" line="284"/>
         <source>New &amp;missing child report</source>
         <translation>गुमशुदा बच्चे की नई रिपोर्ट (&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="263"/>
+        <location filename="../../ui/main_window.py" line="285"/>
         <source>New &amp;found child record</source>
         <translation>मिले बच्चे का नया अभिलेख (&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="264"/>
+        <location filename="../../ui/main_window.py" line="286"/>
         <source>&amp;Search</source>
         <translation>खोजें (&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="265"/>
+        <location filename="../../ui/main_window.py" line="287"/>
         <source>&amp;Import CSV…</source>
         <translation>CSV आयात करें (&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="266"/>
+        <location filename="../../ui/main_window.py" line="288"/>
         <source>&amp;Export…</source>
         <translation>निर्यात करें (&amp;E)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="267"/>
+        <location filename="../../ui/main_window.py" line="289"/>
+        <source>Review &amp;report (PDF)…</source>
+        <translation>समीक्षा रिपोर्ट (PDF) (&amp;R)…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="290"/>
         <source>&amp;Quit</source>
         <translation>बाहर निकलें (&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="272"/>
+        <location filename="../../ui/main_window.py" line="295"/>
         <source>&amp;About Muskan Desktop</source>
         <translation>मुस्कान डेस्कटॉप के बारे में (&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="273"/>
+        <location filename="../../ui/main_window.py" line="296"/>
         <source>&amp;Register</source>
         <translation>रजिस्टर (&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="274"/>
+        <location filename="../../ui/main_window.py" line="297"/>
         <source>&amp;View</source>
         <translation>दृश्य (&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="275"/>
+        <location filename="../../ui/main_window.py" line="298"/>
         <source>&amp;Language / भाषा</source>
         <translation>भाषा / Language (&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="276"/>
+        <location filename="../../ui/main_window.py" line="299"/>
         <source>&amp;Help</source>
         <translation>सहायता (&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="289"/>
+        <location filename="../../ui/main_window.py" line="312"/>
         <source>Opening the register…</source>
         <translation>रजिस्टर खुल रहा है…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="408"/>
+        <location filename="../../ui/main_window.py" line="437"/>
         <source>No cases yet.</source>
         <translation>अभी कोई प्रकरण नहीं।</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="410"/>
+        <location filename="../../ui/main_window.py" line="439"/>
         <source>%1 cases shown</source>
         <translation>%1 प्रकरण दिखाए गए</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="438"/>
+        <location filename="../../ui/main_window.py" line="467"/>
         <source>Saved.</source>
         <translation>सहेजा गया।</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="477"/>
+        <location filename="../../ui/main_window.py" line="514"/>
         <source>About Muskan Desktop</source>
         <translation>मुस्कान डेस्कटॉप के बारे में</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="479"/>
+        <location filename="../../ui/main_window.py" line="516"/>
         <source>Muskan Desktop %1
 The station&apos;s register of missing and found children.</source>
         <translation>मुस्कान डेस्कटॉप %1
 थाने का गुमशुदा और मिले बच्चों का रजिस्टर।</translation>
     </message>
     <message>
-        <location filename="../../ui/transfer_dialogs.py" line="69"/>
+        <location filename="../../ui/transfer_dialogs.py" line="70"/>
         <source>Import a register (CSV)</source>
         <translation>रजिस्टर आयात करें (CSV)</translation>
     </message>
     <message>
-        <location filename="../../ui/transfer_dialogs.py" line="93"/>
+        <location filename="../../ui/transfer_dialogs.py" line="96"/>
         <source>Importing</source>
         <translation>आयात हो रहा है</translation>
     </message>
     <message>
-        <location filename="../../ui/transfer_dialogs.py" line="101"/>
+        <location filename="../../ui/transfer_dialogs.py" line="105"/>
         <source>Export the cases shown</source>
         <translation>दिखाए गए प्रकरण निर्यात करें</translation>
     </message>
     <message>
-        <location filename="../../ui/transfer_dialogs.py" line="118"/>
+        <location filename="../../ui/transfer_dialogs.py" line="124"/>
         <source>%1 cases exported to %2</source>
         <translation>%1 प्रकरण %2 में निर्यात किए गए</translation>
     </message>
     <message>
-        <location filename="../../ui/transfer_dialogs.py" line="128"/>
+        <location filename="../../ui/transfer_dialogs.py" line="137"/>
         <source>Exporting</source>
         <translation>निर्यात हो रहा है</translation>
     </message>
@@ -775,17 +805,17 @@ The station&apos;s register of missing and found children.</source>
 <context>
     <name>PhotoStrip</name>
     <message>
-        <location filename="../../ui/widgets.py" line="91"/>
+        <location filename="../../ui/widgets.py" line="94"/>
         <source>Drop photos here, or add them from a file. The newest photo first; photos at other ages help matching.</source>
         <translation>फोटो यहां छोड़ें, या फाइल से जोड़ें। सबसे नई फोटो पहले; अलग-अलग उम्र की फोटो मिलान में मदद करती हैं।</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets.py" line="95"/>
+        <location filename="../../ui/widgets.py" line="98"/>
         <source>Add &amp;photo…</source>
         <translation>फोटो जोड़ें (&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets.py" line="98"/>
+        <location filename="../../ui/widgets.py" line="101"/>
         <source>Add photos</source>
         <translation>फोटो जोड़ें</translation>
     </message>
@@ -793,49 +823,122 @@ The station&apos;s register of missing and found children.</source>
 <context>
     <name>Register</name>
     <message>
-        <location filename="../../ui/register_model.py" line="51"/>
+        <location filename="../../ui/register_model.py" line="53"/>
         <source>Type</source>
         <translation>प्रकार</translation>
     </message>
     <message>
-        <location filename="../../ui/register_model.py" line="52"/>
+        <location filename="../../ui/register_model.py" line="54"/>
         <source>Name</source>
         <translation>नाम</translation>
     </message>
     <message>
-        <location filename="../../ui/register_model.py" line="53"/>
+        <location filename="../../ui/register_model.py" line="55"/>
         <source>Name (Hindi)</source>
         <translation>नाम (हिंदी)</translation>
     </message>
     <message>
-        <location filename="../../ui/register_model.py" line="54"/>
+        <location filename="../../ui/register_model.py" line="56"/>
         <source>Sex</source>
         <translation>लिंग</translation>
     </message>
     <message>
-        <location filename="../../ui/register_model.py" line="55"/>
+        <location filename="../../ui/register_model.py" line="57"/>
         <source>Age</source>
         <translation>आयु</translation>
     </message>
     <message>
-        <location filename="../../ui/register_model.py" line="56"/>
+        <location filename="../../ui/register_model.py" line="58"/>
         <source>Status</source>
         <translation>स्थिति</translation>
     </message>
     <message>
-        <location filename="../../ui/register_model.py" line="57"/>
+        <location filename="../../ui/register_model.py" line="59"/>
         <source>District</source>
         <translation>जिला</translation>
     </message>
     <message>
-        <location filename="../../ui/register_model.py" line="58"/>
+        <location filename="../../ui/register_model.py" line="60"/>
         <source>Police station</source>
         <translation>थाना</translation>
     </message>
     <message>
-        <location filename="../../ui/register_model.py" line="59"/>
+        <location filename="../../ui/register_model.py" line="61"/>
         <source>Reported on</source>
         <translation>रिपोर्ट तिथि</translation>
+    </message>
+</context>
+<context>
+    <name>ReportsDialog</name>
+    <message>
+        <location filename="../../ui/reports_dialog.py" line="60"/>
+        <source>Review meeting report</source>
+        <translation>समीक्षा बैठक रिपोर्ट</translation>
+    </message>
+    <message>
+        <location filename="../../ui/reports_dialog.py" line="76"/>
+        <source>All districts of the range</source>
+        <translation>रेंज के सभी जिले</translation>
+    </message>
+    <message>
+        <location filename="../../ui/reports_dialog.py" line="83"/>
+        <source>&amp;From</source>
+        <translation>से (&amp;F)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/reports_dialog.py" line="84"/>
+        <source>&amp;To</source>
+        <translation>तक (&amp;T)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/reports_dialog.py" line="85"/>
+        <source>&amp;District</source>
+        <translation>जिला (&amp;D)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/reports_dialog.py" line="86"/>
+        <source>&amp;Language</source>
+        <translation>भाषा (&amp;L)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/reports_dialog.py" line="87"/>
+        <source>&amp;Make report</source>
+        <translation>रिपोर्ट बनाएं (&amp;M)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/reports_dialog.py" line="91"/>
+        <source>Cancel</source>
+        <translation>रद्द करें</translation>
+    </message>
+    <message>
+        <location filename="../../ui/reports_dialog.py" line="94"/>
+        <source>&amp;Save as…</source>
+        <translation>इस नाम से सहेजें (&amp;S)…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/reports_dialog.py" line="96"/>
+        <source>&amp;Open</source>
+        <translation>खोलें (&amp;O)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/reports_dialog.py" line="149"/>
+        <source>Ready. Save it, or open it to print.</source>
+        <translation>तैयार है। इसे सहेजें, या छापने के लिए खोलें।</translation>
+    </message>
+    <message>
+        <location filename="../../ui/reports_dialog.py" line="165"/>
+        <source>Counting the figures and laying out the pages…</source>
+        <translation>आंकड़े गिने जा रहे हैं और पृष्ठ बनाए जा रहे हैं…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/reports_dialog.py" line="182"/>
+        <source>Saved to %1</source>
+        <translation>%1 में सहेजा गया</translation>
+    </message>
+    <message>
+        <location filename="../../ui/reports_dialog.py" line="188"/>
+        <source>Save the report</source>
+        <translation>रिपोर्ट सहेजें</translation>
     </message>
 </context>
 <context>
