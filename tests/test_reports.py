@@ -563,3 +563,18 @@ def test_the_command_line_does_not_load_reportlab():
     r = subprocess.run([sys.executable, "-c", code], env=ENV, capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
     assert r.stdout.strip() == "[]"
+
+
+def test_an_empty_period_says_so(ctx, register, tmp_path):
+    import datetime as dt
+
+    from pypdf import PdfReader
+
+    from muskan_desktop.reports import review_report
+
+    out = review_report(
+        ctx, dt.date(2020, 1, 1), dt.date(2020, 1, 31), None, "en", tmp_path / "empty.pdf"
+    )
+    text = PdfReader(str(out)).pages[0].extract_text()
+    assert "Children recovered in the period: 0" in text
+    assert text.count("None.") >= 4  # each list says it is empty rather than vanishing
