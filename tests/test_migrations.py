@@ -9,7 +9,7 @@ from alembic import command
 from sqlalchemy import inspect
 
 from muskan_desktop.context import open_context
-from muskan_desktop.db import Database, alembic_config, make_engine
+from muskan_desktop.db import SCHEMA_HEAD, Database, alembic_config, make_engine
 from muskan_desktop.errors import StorageError
 from muskan_desktop.models import Base
 from muskan_desktop.names import name_keys
@@ -25,7 +25,7 @@ def test_fresh_register_has_every_table_and_wal(home):
         with db.engine.connect() as c:
             assert c.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
             assert c.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
-            assert c.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == "0003"
+            assert c.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == SCHEMA_HEAD
     finally:
         db.close()
     assert not (home / "backups").exists()  # nothing to back up on a fresh register
@@ -72,7 +72,7 @@ def test_upgrade_from_earlier_revisions_keeps_cases_and_indexes_names(home, star
 
     ctx = open_context(home)
     try:
-        backups = list((home / "backups").glob("muskan-before-0003-*.db"))
+        backups = list((home / "backups").glob(f"muskan-before-{SCHEMA_HEAD}-*.db"))
         assert len(backups) == 1
         old = sqlite3.connect(backups[0])
         assert old.execute("SELECT version_num FROM alembic_version").fetchone() == (start,)
