@@ -73,6 +73,20 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--district")
     add.add_argument("--station")
     add.add_argument(
+        "--photo",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="a photo of the child (repeatable): its face is checked before the case is "
+        "saved, then encoded and matched",
+    )
+    add.add_argument(
+        "--face",
+        type=int,
+        metavar="N",
+        help="which face is the child's when a photo shows several (1 = leftmost)",
+    )
+    add.add_argument(
         "--set",
         action="append",
         type=key_value,
@@ -280,8 +294,10 @@ def cmd_cases_add(ctx: Any, args: argparse.Namespace) -> int:
     fields.update(dict(args.set))
     svc = CaseService(ctx)
     clean = svc.validate_new(fields)
+    checked = _check_photos(ctx, args.photo, args.face)  # a refused photo stops here: nothing saved
     dups = svc.find_duplicates(clean, district=_district(args.district))
     case = svc.create(fields, station=args.station, district=args.district)
+    photos = _store_photos(ctx, case.id, checked)
     for d in dups:
         print(
             f"warning: may repeat case {d.case_id} ({d.reason.replace('_', ' ')})", file=sys.stderr
@@ -291,11 +307,46 @@ def cmd_cases_add(ctx: Any, args: argparse.Namespace) -> int:
             {
                 "id": case.id,
                 "possible_duplicates": [{"case_id": d.case_id, "reason": d.reason} for d in dups],
+                "photos": photos,
             }
         )
     else:
         print(case.id)
+        alerts = sum(len(p["alerts"]) for p in photos)
+        if alerts:
+            print(f"{alerts} match alert(s) raised: see `muskan alerts list`", file=sys.stderr)
     return 0
+
+
+def _check_photos(ctx: Any, paths: list[str], face: int | None = None) -> list[Any]:
+    """Load each photo and find its face before anything is saved (dlib only when needed)."""
+    if not paths:
+        return []
+    from .faces import encode_face
+    from .matching import MatchService
+    from .photos import load_photo
+
+    settings = MatchService(ctx).settings.face
+    out = []
+    for p in paths:
+        name = Path(p).name
+        loaded = load_photo(Path(p), name=name)
+        enc = encode_face(loaded.image, face=face, label=name, settings=settings)
+        out.append((loaded, enc))
+    return out
+
+
+def _store_photos(ctx: Any, case_id: str, checked: list[Any]) -> list[dict[str, Any]]:
+    if not checked:
+        return []
+    from .matching import MatchService, loaded_meta
+
+    ms = MatchService(ctx)
+    results = []
+    for loaded, enc in checked:
+        ms.store.put(loaded)
+        results.append(ms.record_encoded(case_id, loaded_meta(loaded), enc).to_json())
+    return results
 
 
 def _district(text: str | None) -> str | None:

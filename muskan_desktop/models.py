@@ -18,6 +18,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -276,3 +277,29 @@ class Meta(Base):
     __tablename__ = "meta"
     key: Mapped[str] = mapped_column(String(40), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
+
+
+class FaceEmbedding(Base):
+    """The 128-number face descriptor of one photo of a case, for one face model.
+
+    `seq` (never reused: AUTOINCREMENT) lets the in-memory index pick up only rows newer than
+    the ones it holds; `id` is the sync identity like every other table's. The vector is 128
+    little-endian float32 (512 bytes); `box` is where the face is in the upright photo and
+    `quality` the measures it passed (sharpness, yaw, eye distance) before it was stored.
+    """
+
+    __tablename__ = "face_embeddings"
+    __table_args__ = (
+        UniqueConstraint("photo_sha256", "case_id", "model"),
+        {"sqlite_autoincrement": True},
+    )
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    id: Mapped[str] = mapped_column(String(36), unique=True, default=new_id)
+    photo_sha256: Mapped[str] = mapped_column(String(64), index=True)
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), index=True)
+    model: Mapped[str] = mapped_column(String(80))
+    model_version: Mapped[str] = mapped_column(String(40))
+    box: Mapped[dict[str, int]] = mapped_column(JSON)
+    quality: Mapped[dict[str, Any]] = mapped_column(JSON)
+    vector: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)

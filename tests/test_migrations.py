@@ -25,7 +25,9 @@ def test_fresh_register_has_every_table_and_wal(home):
         with db.engine.connect() as c:
             assert c.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
             assert c.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
-            assert c.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == SCHEMA_HEAD
+            assert (
+                c.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == SCHEMA_HEAD
+            )
     finally:
         db.close()
     assert not (home / "backups").exists()  # nothing to back up on a fresh register
