@@ -21,7 +21,11 @@ from __future__ import annotations
 
 import functools
 import importlib.util
+import logging
 import math
+import os
+import tempfile
+import threading
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -30,6 +34,8 @@ import numpy as np
 from PIL import Image
 
 from .errors import MuskanError
+
+log = logging.getLogger(__name__)
 
 MODEL = "dlib_face_recognition_resnet_model_v1"
 VECTOR_DIM = 128
@@ -48,10 +54,10 @@ class FaceSettings:
     at full quality, other person 0.82-0.87):
     - size: scaled down until the eyes are 36 px apart the descriptor moves by < 0.02; at
       24 px by up to 0.05; at 13 px by up to 0.27 (biden) — so 30 px is the floor.
-    - sharpness (Laplacian variance at 150 px): sharp photos 150-600; Gaussian blur of
-      radius 1: 75-88, 2: 23-30, 3: 10-12, 4: 6-7. From radius 3 on, the descriptors drift
-      towards the "average face" (biden's distance to obama falls 0.87 -> 0.78), which is
-      what makes false leads, so 15 is the floor.
+    - sharpness (Laplacian variance of the face at 150 px): the shared photos 136-376; with
+      a Gaussian blur of radius 1: 47-169, 2: 14-55, 3: 7-23, 4: 4-12. From radius 3-4 on,
+      descriptors drift towards the "average face" (same person 0.35 -> 0.42, biden's
+      distance to obama 0.87 -> 0.78): the drift that makes false leads. 15 is the floor.
     """
 
     # Longest side of the copy the detector searches. HOG's cost grows with the pixels
@@ -213,11 +219,11 @@ class DlibFaces:
     bit (tests/test_faces.py compares the two).
     """
 
-    def __init__(self) -> None:
+    def __init__(self, cache: Path | None = None) -> None:
         import dlib
 
         self._dlib = dlib
-        self.detector = dlib.get_frontal_face_detector()
+        self.detector = _frontal_detector(dlib, cache)
         self.shape_5 = dlib.shape_predictor(model_file("shape_predictor_5_face_landmarks.dat"))
         self.encoder = dlib.face_recognition_model_v1(
             model_file("dlib_face_recognition_resnet_model_v1.dat")
@@ -255,10 +261,51 @@ class DlibFaces:
         return np.array(self.encoder.compute_face_descriptor(arr, shape, jitters))
 
 
-@functools.cache
+DETECTOR_FILE = "frontal_face_detector.svm"
+_model_cache: Path | None = None
+
+
+def use_model_cache(folder: Path) -> None:
+    """Keep a ready-to-load copy of the HOG detector in `folder` (the data folder's index/).
+
+    dlib builds its frontal face detector from text embedded in the library: 0.23 s at every
+    start of a command or batch worker. Saved once in dlib's own format it loads in 1 ms.
+    """
+    global _model_cache
+    _model_cache = Path(folder)
+
+
+def _frontal_detector(dlib: Any, cache: Path | None) -> Any:
+    path = cache / DETECTOR_FILE if cache is not None else None
+    if path is not None and path.is_file():
+        try:
+            return dlib.fhog_object_detector(str(path))
+        except RuntimeError:  # damaged: made again below
+            log.warning("face detector cache unreadable; rebuilding it")
+    detector = dlib.get_frontal_face_detector()
+    if path is not None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{DETECTOR_FILE}.")
+            os.close(fd)
+            detector.save(tmp)
+            os.replace(tmp, path)
+        except (OSError, RuntimeError) as exc:
+            log.warning("face detector cache not written (%s)", exc)
+    return detector
+
+
+_engine_lock = threading.Lock()
+_engine_instance: DlibFaces | None = None
+
+
 def _engine() -> DlibFaces:
-    """dlib and the three models, loaded once per process (about 0.35 s)."""
-    return DlibFaces()
+    """dlib and the three models, loaded once per process (0.15 s; 0.4 s without the cache)."""
+    global _engine_instance
+    with _engine_lock:
+        if _engine_instance is None:
+            _engine_instance = DlibFaces(_model_cache)
+        return _engine_instance
 
 
 @functools.cache

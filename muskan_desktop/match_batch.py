@@ -314,8 +314,9 @@ def _init_worker(home: str, settings: FaceSettings) -> None:
     global _worker_store, _worker_settings
     _worker_store = PhotoStore(Path(home))
     _worker_settings = settings
-    from .faces import _engine
+    from .faces import _engine, use_model_cache
 
+    use_model_cache(Path(home) / "index")
     _engine()  # load dlib and the models once per worker
 
 

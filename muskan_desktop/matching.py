@@ -26,7 +26,7 @@ from . import audit
 from .context import Context
 from .domain import PENDING, Kind
 from .errors import FieldError, MuskanError, NotFoundError, ValidationError
-from .faces import MODEL, FaceEncoding, encode_face
+from .faces import MODEL, FaceEncoding, encode_face, use_model_cache
 from .ids import new_id
 from .match_alerts import AlertService as AlertService  # re-exported: one import for callers
 from .match_index import EmbeddingIndex
@@ -84,6 +84,7 @@ class MatchService:
         self.store = store or PhotoStore(ctx.home)
         self.photos = PhotoService(ctx, self.store)
         self._stations: dict[tuple[str | None, str | None], str] = {}
+        use_model_cache(ctx.home / "index")
 
     @property
     def index(self) -> EmbeddingIndex:

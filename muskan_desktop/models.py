@@ -69,7 +69,7 @@ class Case(Base):
     __tablename__ = "cases"
     __table_args__ = (
         Index("ix_cases_kind_status", "kind", "status"),
-        Index("ix_cases_district_status", "district", "status"),
+        Index("ix_cases_district_status_kind", "district", "status", "kind"),
         # the register, newest first, with every filter-bar column: one ordered index scan
         Index(
             "ix_cases_register",
@@ -95,7 +95,7 @@ class Case(Base):
     name_latin: Mapped[str | None] = mapped_column(String(200))
     name_deva: Mapped[str | None] = mapped_column(String(200))
     aliases: Mapped[str | None] = mapped_column(String(400))
-    sex: Mapped[str] = mapped_column(String(1), index=True)
+    sex: Mapped[str] = mapped_column(String(1))  # filtered through ix_cases_register
     date_of_birth: Mapped[dt.date | None] = mapped_column(Date)
     age_years: Mapped[int | None] = mapped_column(Integer, index=True)
     age_is_estimate: Mapped[bool] = mapped_column(Boolean, default=True)

@@ -177,6 +177,17 @@ def test_photo_turned_by_its_exif_tag_only(face_dir, encoded, tmp_path):
         encode_face(Image.open(io.BytesIO(jpeg(sideways))).convert("RGB"))
 
 
+def test_detector_kept_in_the_data_folder_finds_the_same_faces(face_dir, tmp_path):
+    work = np.asarray(faces.detection_copy(load_photo(face_dir / "two_people.jpg").image))
+    made = faces.DlibFaces(cache=tmp_path)  # built by dlib, then saved
+    assert (tmp_path / faces.DETECTOR_FILE).is_file()
+    loaded = faces.DlibFaces(cache=tmp_path)  # read back
+    assert loaded.face_locations(work, 0) == made.face_locations(work, 0)
+    assert len(made.face_locations(work, 0)) == 2
+    (tmp_path / faces.DETECTOR_FILE).write_bytes(b"damaged")
+    assert faces.DlibFaces(cache=tmp_path).face_locations(work, 0) == made.face_locations(work, 0)
+
+
 def test_encoding_never_imports_face_recognition(face_dir):
     """It would switch Pillow to accepting truncated files for the whole process."""
     code = (
@@ -245,7 +256,7 @@ def test_upgrade_from_0003_adds_face_embeddings_and_keeps_cases(home):
     engine.dispose()
     ctx = open_context(home)
     try:
-        assert list((home / "backups").glob("muskan-before-0004-*.db"))
+        assert list((home / "backups").glob("muskan-before-*.db"))  # named after the new head
         with ctx.db.engine.connect() as c:
             assert c.exec_driver_sql("SELECT id FROM cases").scalars().all() == ["c1"]
             assert c.exec_driver_sql("SELECT count(*) FROM face_embeddings").scalar() == 0
