@@ -55,7 +55,9 @@ def test_first_run_asks_for_the_station_from_lists(qtbot, home):
 
     def answer():
         dlg = QApplication.activeModalWidget()
-        assert dlg is not None
+        if dlg is None or not hasattr(dlg, "station"):  # not up yet: look again shortly
+            QTimer.singleShot(20, answer)
+            return
         dlg.district.setCurrentIndex(dlg.district.findData("Jashpur"))
         dlg.subdivision.setCurrentIndex(dlg.subdivision.findData("Jashpur"))
         dlg.station.setCurrentIndex(dlg.station.findData("JASHPUR-KUNKURI"))

@@ -72,12 +72,16 @@ def fill_step(qtbot, view, values: dict[str, str]) -> None:
 
     def fill():
         dlg = getattr(view, "step_dialog", None)
-        if dlg is None or not dlg.isVisible() or dlg is state["filled"]:
-            if dlg is not None and dlg.isVisible() and dlg is state["filled"]:
-                errors = [e.text() for e in dlg.errors.values() if e.text()]
-                view.step_errors = errors
+        try:
+            visible = dlg is not None and dlg.isVisible()
+        except RuntimeError:  # the view is gone
+            return
+        if state["filled"] is not None:  # one look after OK: was it refused?
+            if visible and dlg is state["filled"]:
+                view.step_errors = [e.text() for e in dlg.errors.values() if e.text()]
                 dlg.reject()
-                return
+            return
+        if not visible:
             QTimer.singleShot(20, fill)
             return
         state["filled"] = dlg
@@ -88,8 +92,8 @@ def fill_step(qtbot, view, values: dict[str, str]) -> None:
             else:
                 w.clear()
                 qtbot.keyClicks(w, value)
-        dlg.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
         QTimer.singleShot(20, fill)
+        dlg.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
 
     QTimer.singleShot(0, fill)
 

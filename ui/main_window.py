@@ -102,7 +102,8 @@ class MainWindow(QMainWindow):
         self.to_edit = QLineEdit(central)
         for w in (self.from_edit, self.to_edit):
             w.setPlaceholderText("YYYY-MM-DD")
-            w.setMaximumWidth(110)
+            w.setMinimumWidth(100)  # room for YYYY-MM-DD
+            w.setMaximumWidth(120)
             w.textChanged.connect(self.on_filter_changed)
         self.district_combo.currentIndexChanged.connect(lambda _i: self._fill_stations())
         for combo in self.filter_combos:
