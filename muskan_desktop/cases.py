@@ -39,6 +39,20 @@ from .names import name_keys
 from .validation import clean_case, parse_date
 
 NAME_FIELDS = ("name_latin", "name_deva", "aliases")
+# Case columns the lifecycle steps fill in (copied from each step's details).
+LIFECYCLE_FIELDS = (
+    "located_state",
+    "located_place",
+    "located_on",
+    "team_sent",
+    "recovered_on",
+    "restored_on",
+    "restored_to",
+    "restored_relation",
+    "closed_reason",
+    "closed_on",
+    "identified_as",
+)
 RISK_REVIEW_DAYS = {RiskLevel.HIGH: 7, RiskLevel.MEDIUM: 15, RiskLevel.LOW: 30}
 RISK_CHECKLIST = (
     "under_12",
@@ -512,19 +526,7 @@ def case_to_dict(case: Case) -> dict[str, Any]:
         "station_id": case.station_id,
         "version": case.version,
     }
-    for k in _field_names() + [
-        "located_state",
-        "located_place",
-        "located_on",
-        "team_sent",
-        "recovered_on",
-        "restored_on",
-        "restored_to",
-        "restored_relation",
-        "closed_reason",
-        "closed_on",
-        "identified_as",
-    ]:
+    for k in _field_names() + list(LIFECYCLE_FIELDS):
         v = getattr(case, k)
         out[k] = v.isoformat() if isinstance(v, dt.date) else v
     out["created_at"] = case.created_at.isoformat(timespec="seconds")

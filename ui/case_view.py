@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from muskan_desktop import places
-from muskan_desktop.cases import RISK_CHECKLIST, CaseService
+from muskan_desktop.cases import LIFECYCLE_FIELDS, RISK_CHECKLIST, CaseService
 from muskan_desktop.context import Context
 from muskan_desktop.domain import CLOSURE_REASONS, Kind, Status, allowed_actions
 from muskan_desktop.errors import ValidationError
@@ -74,17 +74,7 @@ SHOWN = [
     "cci_address",
     "cci_contact",
     "cwc_order",
-    "located_state",
-    "located_place",
-    "located_on",
-    "team_sent",
-    "recovered_on",
-    "restored_on",
-    "restored_to",
-    "restored_relation",
-    "closed_reason",
-    "closed_on",
-    "identified_as",
+    *LIFECYCLE_FIELDS,
 ]
 
 
