@@ -1,0 +1,21 @@
+"""outbox, receipts, cursors, field versions and conflicts for offline-first sync (issue 7)
+
+Revision ID: 0006
+Revises: 0005
+Create Date: 2026-11-28 19:40:00
+"""
+
+from collections.abc import Sequence
+
+revision: str = "0006"
+down_revision: str | None = "0005"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    pass  # filled in by its issue's work
+
+
+def downgrade() -> None:
+    pass
