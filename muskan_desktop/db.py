@@ -168,6 +168,10 @@ class Database:
         with self.engine.begin() as conn:
             cfg.attributes["connection"] = conn
             command.upgrade(cfg, "head")
+            if current is not None and has_tables:
+                # new indexes need statistics, or the planner may pick them where a scan of
+                # the ordered register index is faster (a sex filter: 9 ms, not 70 ms)
+                conn.exec_driver_sql("ANALYZE")
 
     def analyze(self) -> None:
         """Refresh the planner's statistics after a bulk load, so filters pick the right index."""
