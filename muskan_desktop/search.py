@@ -71,7 +71,10 @@ class SearchIndex:
         vocab = self.vocabulary(s)
         return [fuzzy_key_matches(k, vocab) or [k] for k in name_keys(text)]
 
-    def query(self, s: Session, f: CaseFilter) -> Select[Any]:
+    def query(self, s: Session, f: CaseFilter, *, ordered_scan: bool = False) -> Select[Any]:
+        """The filter as SQL. `ordered_scan` keeps the age band off its index, so a page
+        in register order walks the ordered register index (which holds age_years) instead
+        of sorting every row of a wide band (page of ages 15-17: 28 -> 2 ms)."""
         q = select(Case)
         if f.kind:
             q = q.where(Case.kind == f.kind)
@@ -89,7 +92,8 @@ class SearchIndex:
             q = q.where(Case.sex == f.sex)
         if f.age_band:
             lo, hi = AGE_BANDS[f.age_band]
-            q = q.where(Case.age_years.between(lo, hi))
+            age = (Case.age_years + 0) if ordered_scan else Case.age_years
+            q = q.where(age.between(lo, hi))
         if f.date_from:
             q = q.where(Case.reported_on >= f.date_from)
         if f.date_to:
@@ -138,7 +142,7 @@ class SearchIndex:
     def page(self, s: Session, f: CaseFilter, offset: int, limit: int) -> list[tuple[Any, ...]]:
         """One page of register rows in display order (an ordered index scan, then `limit`
         table reads): the window never holds more than the pages on screen."""
-        q = self.query(s, f).with_only_columns(*self.ROW_COLUMNS)
+        q = self.query(s, f, ordered_scan=True).with_only_columns(*self.ROW_COLUMNS)
         col = SORTABLE.get(f.order_by, Case.reported_on)
         q = q.order_by(col.desc() if f.descending else col.asc(), Case.id.desc())
         return [tuple(r) for r in s.execute(q.limit(limit).offset(offset))]
