@@ -10,10 +10,11 @@ never alerts again (match_candidates is unique on the two photos' hashes).
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session, aliased, lazyload
 
 from . import audit
 from .context import Context
@@ -21,7 +22,19 @@ from .domain import Verdict
 from .errors import FieldError, NotFoundError, ValidationError
 from .ids import new_id
 from .match_rules import case_name
-from .models import Case, MatchCandidate, MatchVerdict, Station
+from .models import Case, CaseLink, MatchCandidate, MatchVerdict, Station
+
+INBOX_ORDERS = ("distance", "newest", "district")
+
+
+@dataclass(frozen=True)
+class AlertState:
+    """What the badge needs, read without touching any child's record: the number of open
+    alerts and a token that changes whenever an alert is raised or decided (here or by
+    sync), so the inbox reloads only when something changed."""
+
+    open_count: int
+    token: str
 
 
 class AlertService:
@@ -134,6 +147,7 @@ class AlertService:
             )
             cand.status = v.value
             s.flush()
+            link = self._link(s, cand, v)
             audit.record(
                 s,
                 self.ctx,
@@ -144,8 +158,153 @@ class AlertService:
                 previous=before,
                 missing_case_id=cand.missing_case_id,
                 found_case_id=cand.found_case_id,
+                link=link,
             )
         return cand
+
+    def _link(self, s: Session, cand: MatchCandidate, v: Verdict) -> str | None:
+        """A confirmed lead links the two cases; a later other verdict ends that link.
+        Returns what happened to the link ("linked", "ended") or None."""
+        link = s.scalar(
+            select(CaseLink).where(
+                CaseLink.missing_case_id == cand.missing_case_id,
+                CaseLink.found_case_id == cand.found_case_id,
+            )
+        )
+        now = self.ctx.clock()
+        if v is Verdict.CONFIRMED:
+            if link is None:
+                s.add(
+                    CaseLink(
+                        id=new_id(),
+                        missing_case_id=cand.missing_case_id,
+                        found_case_id=cand.found_case_id,
+                        candidate_id=cand.id,
+                        linked_at=now,
+                        linked_by=self.ctx.actor,
+                    )
+                )
+            elif link.ended_at is not None:
+                link.ended_at = link.ended_by = None
+                link.candidate_id, link.linked_at, link.linked_by = cand.id, now, self.ctx.actor
+            else:
+                return None
+            s.flush()
+            return "linked"
+        if link is not None and link.ended_at is None and link.candidate_id == cand.id:
+            link.ended_at, link.ended_by = now, self.ctx.actor
+            s.flush()
+            return "ended"
+        return None
+
+    # -- the inbox -----------------------------------------------------------------------
+    def state(self) -> AlertState:
+        """Cheap enough to poll every few seconds (two index reads); not audited: it shows
+        no record, only a count."""
+        with self.ctx.db.read() as s:
+            n_open = s.scalar(
+                select(func.count())
+                .select_from(MatchCandidate)
+                .where(MatchCandidate.status == "open")
+            )
+            newest = s.scalar(select(func.max(MatchCandidate.id)))
+            decided = s.scalar(select(func.count()).select_from(MatchVerdict))
+        return AlertState(int(n_open or 0), f"{n_open}:{newest or ''}:{decided}")
+
+    def inbox(
+        self,
+        *,
+        status: str | None = "open",
+        district: str | None = None,
+        date_from: dt.date | None = None,
+        date_to: dt.date | None = None,
+        order: str = "distance",
+    ) -> list[dict[str, Any]]:
+        """The alerts an officer reviews, with both children's essentials, in one query
+        (audited as a listing). `district` matches either child's district; the dates
+        bound the day the alert was raised."""
+        if order not in INBOX_ORDERS:
+            raise ValidationError(
+                [FieldError("order", "bad_value", f"'{order}' is not one of {INBOX_ORDERS}")]
+            )
+        m, f = aliased(Case), aliased(Case)
+        ms, fs = aliased(Station), aliased(Station)
+        q = (
+            select(MatchCandidate, m, f, ms, fs)
+            .join(m, m.id == MatchCandidate.missing_case_id)
+            .join(f, f.id == MatchCandidate.found_case_id)
+            .outerjoin(ms, ms.id == m.station_id)
+            .outerjoin(fs, fs.id == f.station_id)
+            .options(lazyload(m.events), lazyload(f.events))
+        )
+        if status is not None:
+            q = q.where(MatchCandidate.status == status)
+        if district:
+            q = q.where(or_(m.district == district, f.district == district))
+        if date_from is not None:
+            start = dt.datetime.combine(date_from, dt.time())
+            q = q.where(MatchCandidate.created_at >= start)
+        if date_to is not None:
+            end = dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time())
+            q = q.where(MatchCandidate.created_at < end)
+        if order == "newest":
+            q = q.order_by(MatchCandidate.created_at.desc(), MatchCandidate.id.desc())
+        elif order == "district":
+            q = q.order_by(f.district, m.district, MatchCandidate.distance)
+        else:
+            q = q.order_by(MatchCandidate.distance, MatchCandidate.created_at, MatchCandidate.id)
+        with self.ctx.db.write() as s:
+            out = [_inbox_row(c, mc, fc, mst, fst) for c, mc, fc, mst, fst in s.execute(q).all()]
+            audit.record(s, self.ctx, "alert_list", None, None, status=status, results=len(out))
+        return out
+
+
+def _inbox_row(
+    c: MatchCandidate, m: Case, f: Case, ms: Station | None, fs: Station | None
+) -> dict[str, Any]:
+    reasons: list[dict[str, Any]] = list(c.reasons or [])  # type: ignore[arg-type]
+    codes = ("age_fits", "age_differs")
+    expected = next((r.get("expected") for r in reasons if r.get("code") in codes), None)
+    return {
+        "alert_id": c.id,
+        "status": c.status,
+        "distance": round(c.distance, 4),
+        "score": round(c.score, 4),
+        "reasons": c.reasons,
+        "created_at": c.created_at.isoformat(),
+        "missing": {
+            "case_id": m.id,
+            "name": case_name(m),
+            "sex": m.sex,
+            "age_years": m.age_years,
+            "age_now": expected,
+            "status": m.status,
+            "last_seen_on": _iso(m.last_seen_on),
+            "last_seen_place": m.last_seen_place,
+            "district": m.district,
+            "station": ms.name_en if ms else None,
+            "station_hi": ms.name_hi if ms else None,
+            "investigating_officer": m.investigating_officer,
+            "photo_sha256": c.missing_photo_sha,
+        },
+        "found": {
+            "case_id": f.id,
+            "name": case_name(f),
+            "sex": f.sex,
+            "age_years": f.age_years,
+            "status": f.status,
+            "found_on": _iso(f.found_on),
+            "found_place": f.found_place,
+            "cci_name": f.cci_name,
+            "cci_address": f.cci_address,
+            "cci_contact": f.cci_contact,
+            "district": f.district,
+            "station": fs.name_en if fs else None,
+            "station_hi": fs.name_hi if fs else None,
+            "station_phone": fs.phone if fs else None,
+            "photo_sha256": c.found_photo_sha,
+        },
+    }
 
 
 def _iso(d: dt.date | None) -> str | None:
