@@ -25,7 +25,7 @@ from .domain import (
     allowed_actions,
 )
 from .errors import FieldError, NotFoundError, TransitionError, ValidationError
-from .ids import new_id
+from .ids import new_id, station_id
 from .models import (
     Case,
     LifecycleEvent,
@@ -36,6 +36,7 @@ from .models import (
     TracingEntry,
 )
 from .names import name_keys
+from .sync import outbox
 from .validation import clean_case, parse_date
 
 NAME_FIELDS = ("name_latin", "name_deva", "aliases")
@@ -97,7 +98,7 @@ class CaseService:
     def ensure_station(self, session: Session, info: places.StationInfo) -> Station:
         st = session.scalar(select(Station).where(Station.code == info.code))
         if st is None:
-            st = Station(id=new_id(), **station_row(info))
+            st = Station(id=station_id(info.code), **station_row(info))
             session.add(st)
             session.flush()
         return st
@@ -213,6 +214,7 @@ class CaseService:
                 r["age_is_estimate"] = r["date_of_birth"] is None
         conn = s.connection()
         conn.execute(table.insert(), full)
+        outbox.record_inserts(conn, "cases", full)  # sync: queued in this same transaction
         keys = [
             {"case_id": r["id"], "key": k}
             for r in rows

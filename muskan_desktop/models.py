@@ -340,3 +340,6 @@ class CaseLink(Base):
     linked_by: Mapped[str] = mapped_column(String(80))
     ended_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     ended_by: Mapped[str | None] = mapped_column(String(80))
+
+
+from .sync import tables as _sync_tables  # noqa: E402,F401  (the sync tables join this metadata)

@@ -1,0 +1,212 @@
+"""The central server's web API (FastAPI: typed requests give the OpenAPI schema that clients
+and schemathesis read; Starlette underneath, served by uvicorn).
+
+Every request carries the client's schema version (`X-Muskan-Schema`); too old gets 426
+and a message, and the laptop keeps its outbox until it is upgraded.
+"""
+
+from typing import Annotated, Any
+
+from fastapi import Depends, FastAPI, Header, Query, Request
+from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy.exc import OperationalError
+
+from muskan_desktop.roles import Action, can
+
+from . import protocol
+from .store import AuthError, Device, ServerStore
+
+PROTOCOL = 1
+MIN_CLIENT_SCHEMA = "0006"  # the first register schema with the sync tables
+SHA = r"^[0-9a-f]{64}$"
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message = status, code, message
+
+
+class EnrollIn(BaseModel):
+    code: str = Field(min_length=4, max_length=40)
+    label: str | None = Field(default=None, max_length=120)
+
+
+class RefreshIn(BaseModel):
+    device_id: str = Field(max_length=36)
+    refresh_token: str = Field(max_length=200)
+
+
+class EntryIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    seq: int = Field(ge=1, le=2**53)
+    entity: str = Field(max_length=40)
+    row_id: str = Field(max_length=36)
+    op: str = Field(max_length=10)
+    data: dict[str, Any]
+    base: dict[str, int] | None = None
+    actor: str | None = Field(default=None, max_length=80)
+    role: str | None = Field(default=None, max_length=20)
+    created_at: str | None = Field(default=None, max_length=40)
+    blob: str | None = Field(default=None, max_length=20)
+
+
+class PushIn(BaseModel):
+    entries: list[EntryIn] = Field(max_length=5000)
+
+
+class RowsIn(BaseModel):
+    entity: str = Field(max_length=40)
+    ids: list[str] = Field(max_length=500)
+
+
+class ShasIn(BaseModel):
+    shas: list[Annotated[str, Field(pattern=SHA)]] = Field(max_length=5000)
+
+
+def _schema_ok(version: str | None) -> None:
+    if not version:
+        raise ApiError(400, "no_schema", "Send the register's schema version in X-Muskan-Schema.")
+    if not version.isdigit() or len(version) > 8:
+        raise ApiError(400, "bad_schema", "X-Muskan-Schema must be a schema number like 0008.")
+    if int(version) < int(MIN_CLIENT_SCHEMA):
+        raise ApiError(
+            426,
+            "client_too_old",
+            f"This laptop's Muskan (schema {version}) is older than the server accepts "
+            f"({MIN_CLIENT_SCHEMA}); upgrade it. Its queued work is kept and sent after.",
+        )
+
+
+def create_app(store: ServerStore) -> FastAPI:
+    app = FastAPI(
+        title="Muskan central server",
+        version=str(PROTOCOL),
+        description="Offline-first sync for Muskan Desktop station laptops.",
+    )
+    app.state.store = store
+
+    @app.exception_handler(ApiError)
+    async def _api_error(_req: Request, exc: ApiError) -> JSONResponse:
+        return JSONResponse({"error": exc.code, "message": exc.message}, status_code=exc.status)
+
+    @app.exception_handler(AuthError)
+    async def _auth_error(_req: Request, exc: AuthError) -> JSONResponse:
+        status = 403 if exc.code == "device_revoked" else 401
+        return JSONResponse({"error": exc.code, "message": exc.message}, status_code=status)
+
+    @app.exception_handler(OperationalError)
+    async def _db_down(_req: Request, _exc: OperationalError) -> JSONResponse:
+        return JSONResponse(
+            {"error": "unavailable", "message": "The server's database is unavailable; retry."},
+            status_code=503,
+            headers={"Retry-After": "5"},
+        )
+
+    def schema_header(
+        x_muskan_schema: Annotated[str | None, Header()] = None,
+    ) -> str:
+        _schema_ok(x_muskan_schema)
+        return x_muskan_schema or ""
+
+    def device(
+        _schema: Annotated[str, Depends(schema_header)],
+        authorization: Annotated[str | None, Header()] = None,
+    ) -> Device:
+        token = None
+        if authorization and authorization.startswith("Bearer "):
+            token = authorization[7:].strip()
+        dev = store.authenticate(token)
+        if not can(dev.role, Action.SYNC):
+            raise ApiError(403, "role", "This device's role may not sync.")
+        return dev
+
+    def active(dev: Annotated[Device, Depends(device)]) -> Device:
+        if dev.revoked:
+            raise AuthError("device_revoked", "This laptop's access was revoked.")
+        return dev
+
+    @app.get("/healthz")
+    def healthz() -> dict[str, Any]:
+        return {"ok": True, "protocol": PROTOCOL, "min_schema": MIN_CLIENT_SCHEMA}
+
+    @app.post("/v1/enroll")
+    def enroll(body: EnrollIn, _s: Annotated[str, Depends(schema_header)]) -> dict[str, Any]:
+        return store.enroll(body.code, body.label)
+
+    @app.post("/v1/token")
+    def token(body: RefreshIn, _s: Annotated[str, Depends(schema_header)]) -> dict[str, Any]:
+        return store.refresh(body.device_id, body.refresh_token)
+
+    @app.get("/v1/status")
+    def status(dev: Annotated[Device, Depends(device)]) -> dict[str, Any]:
+        return {
+            "device_id": dev.id,
+            "station_id": dev.station_id,
+            "revoked": dev.revoked,
+            "last_seq": dev.last_seq,
+        }
+
+    @app.post("/v1/push")
+    def push(body: PushIn, dev: Annotated[Device, Depends(device)]) -> dict[str, Any]:
+        # A revoked laptop may still hand in the work it queued before; it receives nothing.
+        out = protocol.push(store, dev, [e.model_dump() for e in body.entries])
+        out["revoked"] = dev.revoked
+        return out
+
+    @app.get("/v1/pull")
+    def pull(
+        dev: Annotated[Device, Depends(active)],
+        after: Annotated[int, Query(ge=0, le=2**62)] = 0,
+        limit: Annotated[int, Query(ge=1, le=2000)] = 500,
+    ) -> dict[str, Any]:
+        return protocol.pull(store, dev, after, limit)
+
+    @app.post("/v1/rows")
+    def rows(body: RowsIn, dev: Annotated[Device, Depends(active)]) -> dict[str, Any]:
+        return protocol.rows_by_id(store, dev, body.entity, body.ids)
+
+    @app.post("/v1/blobs/missing")
+    def missing(body: ShasIn, dev: Annotated[Device, Depends(device)]) -> dict[str, Any]:
+        have = store.has_blobs(body.shas)
+        return {"missing": [s for s in body.shas if s not in have]}
+
+    @app.get("/v1/blobs/{sha}/upload")
+    def upload_status(sha: str, dev: Annotated[Device, Depends(device)]) -> dict[str, Any]:
+        _check_sha(sha)
+        return protocol.upload_status(store, sha)
+
+    @app.put("/v1/blobs/{sha}")
+    async def upload(
+        sha: str,
+        request: Request,
+        dev: Annotated[Device, Depends(device)],
+        offset: Annotated[int, Query(ge=0, le=2**40)] = 0,
+        total: Annotated[int, Query(ge=1, le=2**40)] = 1,
+    ) -> dict[str, Any]:
+        _check_sha(sha)
+        chunk = await request.body()
+        if len(chunk) > 8 * 1024 * 1024:
+            raise ApiError(413, "too_large", "Send photos in chunks of at most 8 MB.")
+        try:
+            return protocol.upload_chunk(store, sha, offset, total, chunk)
+        except ValueError as exc:
+            raise ApiError(422, "bad_blob", str(exc)) from None
+
+    @app.get("/v1/blobs/{sha}", response_class=Response)
+    def download(sha: str, dev: Annotated[Device, Depends(active)]) -> Response:
+        _check_sha(sha)
+        path = store.blob_path(sha)
+        if not path.exists() or not protocol.blob_visible(store, dev, sha):
+            raise ApiError(404, "no_blob", "No such photo for this station.")
+        return Response(path.read_bytes(), media_type="application/octet-stream")
+
+    return app
+
+
+def _check_sha(sha: str) -> None:
+    import re
+
+    if not re.fullmatch(SHA, sha):
+        raise ApiError(422, "bad_sha", "A photo is named by the 64 hex digits of its SHA-256.")

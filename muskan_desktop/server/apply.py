@@ -1,0 +1,503 @@
+"""Applying pushed entries and serving the change feed: the heart of the sync protocol.
+
+Push: a device's entries apply strictly in order in one transaction with their receipts and
+the device's counter; a retried entry gets its stored receipt back; an entry past a gap is
+refused. Every applied change takes the next feed number from a single-row counter, taken
+last in the transaction so the lock is short and numbering order is commit order.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from sqlalchemy import Table, delete, insert, select, update
+from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.orm import Session
+
+from muskan_desktop.domain import Kind, Sex
+from muskan_desktop.ids import new_id
+from muskan_desktop.models import Case, FaceEmbedding, MatchCandidate, Photo, Station
+from muskan_desktop.roles import Action, can
+from muskan_desktop.sync import rows
+
+from . import schema
+from .store import Device, ServerStore
+
+log = logging.getLogger(__name__)
+
+# Status only moves forward: a stale edit never takes a restored child back to missing.
+STATUS_RANK = {
+    "missing": 0,
+    "registered": 0,
+    "traced": 1,
+    "identified": 1,
+    "recovered": 2,
+    "restored": 3,
+    "closed": 3,
+}
+EDITABLE_CASE_FIELDS = frozenset(rows.columns("cases")) - rows.CASE_BOOKKEEPING - rows.CASE_META
+OPS = {
+    "insert": Action.CREATE,
+    "update": Action.EDIT,
+    "delete": Action.EDIT,
+    "resolve": Action.EDIT,
+}
+
+
+class Reject(Exception):
+    """A permanent refusal: the entry gets a rejected receipt the officer sees."""
+
+
+class Blocked(Exception):
+    """The entry needs a photo the server does not have yet: the client uploads it first."""
+
+    def __init__(self, sha: str) -> None:
+        super().__init__(sha)
+        self.sha = sha
+
+
+FeedItem = dict[str, Any]
+
+
+def touch_feed(s: Session, items: Iterable[tuple[Any, ...] | FeedItem]) -> None:
+    """Give each changed row the next feed number (the counter row is locked until commit)."""
+    norm: dict[tuple[str, str], FeedItem] = {}
+    for it in items:
+        if not isinstance(it, dict):
+            entity, rid, public, st1, d1, st2, d2 = it
+            it = {
+                "entity": entity,
+                "row_id": rid,
+                "public": public,
+                "station_id": st1,
+                "district": d1,
+                "station2": st2,
+                "district2": d2,
+            }
+        it.setdefault("deleted", False)
+        norm.pop((it["entity"], it["row_id"]), None)
+        norm[(it["entity"], it["row_id"])] = it
+    if not norm:
+        return
+    n = len(norm)
+    top = s.execute(
+        update(schema.counter)
+        .where(schema.counter.c.id == 1)
+        .values(value=schema.counter.c.value + n)
+        .returning(schema.counter.c.value)
+    ).scalar_one()
+    first = int(top) - n + 1
+    values = [dict(it, seq=first + i) for i, it in enumerate(norm.values())]
+    keys = [(v["entity"], v["row_id"]) for v in values]
+    # Upsert: rows already in the feed move to their new number.
+    # (ids are UUIDs, unique across tables)
+    s.execute(delete(schema.feed).where(schema.feed.c.row_id.in_([r for _, r in keys])))
+    s.execute(insert(schema.feed), values)
+
+
+def scope_of_case(case: Case | None) -> tuple[str | None, str | None]:
+    return (case.station_id, case.district) if case is not None else (None, None)
+
+
+class Applier:
+    """Applies one device's entries inside the caller's transaction."""
+
+    def __init__(self, store: ServerStore, s: Session, dev: Device, now: dt.datetime) -> None:
+        self.store, self.s, self.dev, self.now = store, s, dev, now
+        self.feed: list[FeedItem] = []
+
+    def apply(self, e: Mapping[str, Any]) -> dict[str, Any]:
+        seq = e["seq"]
+        try:
+            with self.s.begin_nested():
+                body = self._apply(e)
+        except Blocked:
+            raise
+        except Reject as exc:
+            body = {"status": "rejected", "reason": str(exc)}
+        except rows.BadValue as exc:
+            body = {"status": "rejected", "reason": f"invalid value: {exc}"}
+        except IntegrityError as exc:
+            body = {"status": "rejected", "reason": f"does not fit the records: {exc.orig}"[:300]}
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            body = {"status": "rejected", "reason": f"malformed entry: {exc!r}"[:300]}
+        except DBAPIError:
+            raise  # the database is down or busy: the whole batch is retried
+        except Exception as exc:  # a bug must not wedge the queue: set it aside, visibly
+            log.exception("entry %s of device %s quarantined", seq, self.dev.id)
+            body = {
+                "status": "quarantined",
+                "reason": f"the server could not apply it: {exc!r}"[:300],
+            }
+        body["seq"] = seq
+        return body
+
+    # -- per entity ---------------------------------------------------------------------------
+    def _apply(self, e: Mapping[str, Any]) -> dict[str, Any]:
+        entity, op, rid = e["entity"], e["op"], e["row_id"]
+        data = e["data"]
+        if not isinstance(data, dict):
+            raise Reject("the entry carries no record")
+        action = Action.VERDICT if entity == "match_verdicts" else OPS.get(op)
+        if action is None:
+            raise Reject(f"unknown operation {op!r}")
+        role = e.get("role") or self.dev.role
+        if not can(role, action):
+            raise Reject(f"the role {role!r} may not {action.value} records")
+        if entity == "sync_conflicts" and op == "resolve":
+            return self._resolve(rid, data, e)
+        if entity not in rows.ENTITIES:
+            raise Reject(f"unknown kind of record {entity!r}")
+        if op == "insert":
+            if data.get("id") != rid:
+                raise Reject("the record's id does not match the entry")
+            return self._insert(entity, data, e)
+        if op == "update" and entity == "cases":
+            return self._update_case(rid, data, e)
+        if op == "update" and entity == "match_candidates":
+            return self._update_candidate(rid, data)
+        if op == "delete" and entity == "face_embeddings":
+            return self._delete_embedding(rid)
+        raise Reject(f"{op} is not allowed on {entity}")
+
+    def _own_case(self, case_id: Any, *, lock: bool = False) -> Case:
+        case = self.s.get(Case, case_id, with_for_update=lock) if isinstance(case_id, str) else None
+        if case is None:
+            raise Reject("the case is not on the server")
+        if case.station_id != self.dev.station_id:
+            raise Reject("outside jurisdiction: a station writes only its own cases")
+        return case
+
+    def _insert(self, entity: str, data: Mapping[str, Any], e: Mapping[str, Any]) -> dict[str, Any]:
+        model = rows.ENTITIES[entity]
+        row = rows.row_from_wire(entity, data)
+        if self.s.get(model, row["id"]) is not None:
+            return {"status": "applied", "note": "already on the server"}
+        feed: FeedItem = {
+            "entity": entity,
+            "row_id": row["id"],
+            "public": False,
+            "station_id": None,
+            "district": None,
+            "station2": None,
+            "district2": None,
+        }
+        if entity == "stations":
+            if self.s.scalar(select(Station.id).where(Station.code == row["code"])):
+                return {"status": "applied", "note": "station already known"}
+            feed["public"] = True
+        elif entity == "cases":
+            if row.get("station_id") != self.dev.station_id:
+                raise Reject("outside jurisdiction: a station writes only its own cases")
+            st = self.s.get(Station, row["station_id"])
+            if st is None:
+                raise Reject("unknown station")
+            _check_case_values(row)
+            row["version"] = 1
+            row["district"] = st.district_en
+            feed.update(station_id=st.id, district=st.district_en)
+        elif entity == "match_candidates":
+            a = self.s.get(Case, row["missing_case_id"])
+            b = self.s.get(Case, row["found_case_id"])
+            if a is None or b is None:
+                raise Reject("a case of this match is not on the server")
+            if self.dev.station_id not in (a.station_id, b.station_id):
+                raise Reject("outside jurisdiction: neither case belongs to this station")
+            dup = self.s.scalar(
+                select(MatchCandidate.id).where(
+                    MatchCandidate.missing_photo_sha == row["missing_photo_sha"],
+                    MatchCandidate.found_photo_sha == row["found_photo_sha"],
+                )
+            )
+            if dup:
+                return {
+                    "status": "applied",
+                    "note": "this match is already on the server",
+                    "same_as": dup,
+                }
+            feed.update(
+                station_id=a.station_id,
+                district=a.district,
+                station2=b.station_id,
+                district2=b.district,
+            )
+        elif entity == "match_verdicts":
+            cand = self.s.get(MatchCandidate, row["candidate_id"])
+            if cand is None:
+                raise Reject("the match is not on the server")
+            a, b = self.s.get(Case, cand.missing_case_id), self.s.get(Case, cand.found_case_id)
+            if self.dev.station_id not in (
+                getattr(a, "station_id", None),
+                getattr(b, "station_id", None),
+            ):
+                raise Reject("outside jurisdiction: neither case belongs to this station")
+            feed.update(
+                station_id=a and a.station_id,
+                district=a and a.district,
+                station2=b and b.station_id,
+                district2=b and b.district,
+            )
+        else:
+            case = self._own_case(row.get("case_id"))
+            feed.update(station_id=case.station_id, district=case.district)
+            if entity == "photos":
+                dup = self.s.scalar(
+                    select(Photo.id).where(Photo.case_id == case.id, Photo.sha256 == row["sha256"])
+                )
+                if dup:
+                    return {"status": "applied", "note": "photo already on the server"}
+                if e.get("blob") == "unavailable":
+                    raise Reject("the photo file is missing or damaged on the laptop")
+                if not self.store.has_blobs([row["sha256"]]):
+                    raise Blocked(row["sha256"])
+            if entity == "face_embeddings":
+                row.pop("seq", None)
+                dup = self.s.scalar(
+                    select(FaceEmbedding.id).where(
+                        FaceEmbedding.photo_sha256 == row["photo_sha256"],
+                        FaceEmbedding.case_id == row["case_id"],
+                        FaceEmbedding.model == row["model"],
+                    )
+                )
+                if dup:
+                    return {"status": "applied", "note": "face already on the server"}
+                feed["public"] = True  # the match index: every station pulls embeddings
+        self.s.execute(insert(rows.table(entity)), [row])
+        self.feed.append(feed)
+        return {"status": "applied"}
+
+    def _update_case(
+        self, rid: str, data: Mapping[str, Any], e: Mapping[str, Any]
+    ) -> dict[str, Any]:
+        case = self._own_case(rid, lock=True)
+        base = e.get("base") or {}
+        if not isinstance(base, dict):
+            raise Reject("malformed base versions")
+        parsed: dict[str, Any] = {}
+        for k, v in data.items():
+            if k in rows.CASE_META:
+                continue
+            if k not in EDITABLE_CASE_FIELDS:
+                raise Reject(f"the field {k!r} cannot be changed")
+            parsed[k] = rows.from_wire("cases", k, v)
+        _check_case_values(parsed, partial=True)
+        fvt = schema.field_versions
+        known = {
+            r.field: r
+            for r in self.s.execute(
+                select(fvt).where(fvt.c.case_id == rid, fvt.c.field.in_(list(parsed)))
+            )
+        }
+        actor = e.get("actor")
+        conflicts = []
+        applied = []
+        for k, new in parsed.items():
+            cur = getattr(case, k)
+            fv = known.get(k)
+            ver = fv.version if fv else 1
+            if k == "status":
+                if new == cur:
+                    continue
+                if STATUS_RANK[new] < STATUS_RANK.get(cur, 0):
+                    conflicts.append(
+                        self._conflict(
+                            case, k, cur, new, kept_by=None, lost_by=actor, lost_device=self.dev.id
+                        )
+                    )
+                    continue
+            if new == cur:
+                continue
+            stale = base.get(k, 1) != ver and (fv is None or fv.device_id != self.dev.id)
+            if stale:
+                conflicts.append(
+                    self._conflict(
+                        case,
+                        k,
+                        new,
+                        cur,
+                        kept_by=actor,
+                        lost_by=fv.actor if fv else case.updated_by,
+                        lost_device=fv.device_id if fv else None,
+                    )
+                )
+            setattr(case, k, new)
+            applied.append(k)
+            values = {"version": ver + 1, "device_id": self.dev.id, "actor": actor}
+            if fv is None:
+                self.s.execute(insert(fvt).values(case_id=rid, field=k, **values))
+            else:
+                self.s.execute(
+                    update(fvt).where(fvt.c.case_id == rid, fvt.c.field == k).values(**values)
+                )
+        if applied:
+            case.version += 1
+            case.updated_by = (actor or case.updated_by)[:80]
+            meta_at = data.get("updated_at")
+            case.updated_at = (
+                rows.from_wire("cases", "updated_at", meta_at) if meta_at else self.now
+            )
+            self.s.flush()
+            self.feed.append(
+                {
+                    "entity": "cases",
+                    "row_id": rid,
+                    "public": False,
+                    "station_id": case.station_id,
+                    "district": case.district,
+                    "station2": None,
+                    "district2": None,
+                }
+            )
+        body: dict[str, Any] = {"status": "conflict" if conflicts else "applied", "fields": applied}
+        if conflicts:
+            body["conflicts"] = conflicts
+        return body
+
+    def _conflict(
+        self,
+        case: Case,
+        field: str,
+        kept: Any,
+        lost: Any,
+        *,
+        kept_by: Any,
+        lost_by: Any,
+        lost_device: Any,
+    ) -> str:
+        cid = new_id()
+        self.s.execute(
+            insert(schema.conflicts).values(
+                id=cid,
+                case_id=case.id,
+                field=field,
+                kept=rows.to_wire(kept),
+                lost=rows.to_wire(lost),
+                kept_by=kept_by,
+                lost_by=lost_by,
+                kept_device=self.dev.id,
+                lost_device=lost_device,
+                at=self.now,
+            )
+        )
+        self.feed.append(
+            {
+                "entity": "sync_conflicts",
+                "row_id": cid,
+                "public": False,
+                "station_id": case.station_id,
+                "district": case.district,
+                "station2": None,
+                "district2": None,
+            }
+        )
+        return cid
+
+    def _update_candidate(self, rid: str, data: Mapping[str, Any]) -> dict[str, Any]:
+        cand = self.s.get(MatchCandidate, rid)
+        if cand is None:
+            raise Reject("the match is not on the server")
+        a, b = self.s.get(Case, cand.missing_case_id), self.s.get(Case, cand.found_case_id)
+        if self.dev.station_id not in (
+            getattr(a, "station_id", None),
+            getattr(b, "station_id", None),
+        ):
+            raise Reject("outside jurisdiction: neither case belongs to this station")
+        cand.status = rows.from_wire("match_candidates", "status", data.get("status"))
+        self.s.flush()
+        self.feed.append(
+            {
+                "entity": "match_candidates",
+                "row_id": rid,
+                "public": False,
+                "station_id": a and a.station_id,
+                "district": a and a.district,
+                "station2": b and b.station_id,
+                "district2": b and b.district,
+            }
+        )
+        return {"status": "applied"}
+
+    def _delete_embedding(self, rid: str) -> dict[str, Any]:
+        emb = self.s.get(FaceEmbedding, rid)
+        if emb is None:
+            return {"status": "applied", "note": "not on the server"}
+        self._own_case(emb.case_id)
+        self.s.delete(emb)
+        self.s.flush()
+        self.feed.append(
+            {
+                "entity": "face_embeddings",
+                "row_id": rid,
+                "public": True,
+                "deleted": True,
+                "station_id": None,
+                "district": None,
+                "station2": None,
+                "district2": None,
+            }
+        )
+        return {"status": "applied"}
+
+    def _resolve(self, rid: str, data: Mapping[str, Any], e: Mapping[str, Any]) -> dict[str, Any]:
+        c = self.s.execute(select(schema.conflicts).where(schema.conflicts.c.id == rid)).first()
+        if c is None:
+            raise Reject("no such conflict on the server")
+        case = self._own_case(c.case_id)
+        if c.resolved_at is None:
+            self.s.execute(
+                update(schema.conflicts)
+                .where(schema.conflicts.c.id == rid)
+                .values(
+                    resolved_at=self.now,
+                    resolved_by=e.get("actor"),
+                    resolution=data.get("resolution"),
+                )
+            )
+            self.feed.append(
+                {
+                    "entity": "sync_conflicts",
+                    "row_id": rid,
+                    "public": False,
+                    "station_id": case.station_id,
+                    "district": case.district,
+                    "station2": None,
+                    "district2": None,
+                }
+            )
+        return {"status": "applied"}
+
+
+def _check_case_values(row: Mapping[str, Any], partial: bool = False) -> None:
+    if "kind" in row and row["kind"] not in {k.value for k in Kind}:
+        raise Reject("kind must be missing or found")
+    if "sex" in row and row["sex"] not in {x.value for x in Sex}:
+        raise Reject("sex must be M, F or X")
+    if "status" in row and row["status"] not in STATUS_RANK:
+        raise Reject("unknown status")
+    age = row.get("age_years")
+    if age is not None and not 0 <= age <= 25:
+        raise Reject("age_years out of range")
+
+
+def conflict_to_wire(r: Any) -> dict[str, Any]:
+    cols = (
+        "id",
+        "case_id",
+        "field",
+        "kept",
+        "lost",
+        "kept_by",
+        "lost_by",
+        "at",
+        "resolved_at",
+        "resolved_by",
+        "resolution",
+    )
+    return {k: rows.to_wire(getattr(r, k)) for k in cols}
+
+
+def table_of(entity: str) -> Table:
+    return schema.conflicts if entity == "sync_conflicts" else rows.table(entity)

@@ -1,0 +1,150 @@
+"""The central server's own tables (devices, receipts, the change feed, conflicts, blobs).
+
+Case data lives in the shared domain tables (models.py); these sit beside them. Created with
+`create_all` on first start (SQLite file or PostgreSQL); additive only.
+"""
+
+from __future__ import annotations
+
+from typing import cast
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    DateTime,
+    Engine,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    insert,
+    select,
+)
+
+from muskan_desktop.models import Base
+
+meta = MetaData()
+
+devices = Table(
+    "server_devices",
+    meta,
+    Column("id", String(36), primary_key=True),
+    Column("station_id", String(36), nullable=False, index=True),
+    Column("label", String(120)),
+    Column("role", String(20), nullable=False),
+    Column("token_hash", String(64), unique=True),
+    Column("token_expires_at", DateTime),
+    Column("refresh_hash", String(64), unique=True),
+    Column("refresh_expires_at", DateTime),
+    Column("revoked_at", DateTime),
+    Column("last_seq", BigInteger, nullable=False, default=0),
+    Column("created_at", DateTime, nullable=False),
+    Column("last_seen_at", DateTime),
+)
+
+enrollments = Table(
+    "server_enrollments",
+    meta,
+    Column("code_hash", String(64), primary_key=True),
+    Column("station_id", String(36), nullable=False),
+    Column("role", String(20), nullable=False),
+    Column("expires_at", DateTime, nullable=False),
+    Column("used_at", DateTime),
+    Column("device_id", String(36)),
+)
+
+# The stored answer to every entry a device pushed: a retry gets the same answer back.
+receipts = Table(
+    "server_receipts",
+    meta,
+    Column("device_id", String(36), primary_key=True),
+    Column("seq", BigInteger, primary_key=True),
+    Column("status", String(12), nullable=False),
+    Column("body", JSON, nullable=False),
+)
+
+# The single-row counter that numbers the feed inside each applying transaction, so the
+# numbering order is the commit order.
+counter = Table(
+    "server_counter",
+    meta,
+    Column("id", Integer, primary_key=True),
+    Column("value", BigInteger, nullable=False),
+)
+
+# One row per synced record: the feed number of its latest change and who may see it.
+feed = Table(
+    "server_feed",
+    meta,
+    Column("entity", String(40), primary_key=True),
+    Column("row_id", String(36), primary_key=True),
+    Column("seq", BigInteger, nullable=False, unique=True),
+    Column("public", Boolean, nullable=False, default=False),
+    Column("deleted", Boolean, nullable=False, default=False),
+    Column("station_id", String(36)),
+    Column("district", String(120)),
+    Column("station2", String(36)),
+    Column("district2", String(120)),
+)
+
+field_versions = Table(
+    "server_field_versions",
+    meta,
+    Column("case_id", String(36), primary_key=True),
+    Column("field", String(40), primary_key=True),
+    Column("version", Integer, nullable=False),
+    Column("device_id", String(36)),
+    Column("actor", String(80)),
+)
+
+conflicts = Table(
+    "server_conflicts",
+    meta,
+    Column("id", String(36), primary_key=True),
+    Column("case_id", String(36), nullable=False),
+    Column("field", String(40), nullable=False),
+    Column("kept", JSON),
+    Column("lost", JSON),
+    Column("kept_by", String(80)),
+    Column("lost_by", String(80)),
+    Column("kept_device", String(36)),
+    Column("lost_device", String(36)),
+    Column("at", DateTime),
+    Column("resolved_at", DateTime),
+    Column("resolved_by", String(80)),
+    Column("resolution", JSON),
+    Index("ix_server_conflicts_case", "case_id"),
+)
+
+blobs = Table(
+    "server_blobs",
+    meta,
+    Column("sha256", String(64), primary_key=True),
+    Column("size", BigInteger, nullable=False),
+    Column("stored_at", DateTime, nullable=False),
+)
+
+# The domain tables the server keeps (not the laptop's own bookkeeping).
+DOMAIN_TABLES = (
+    "stations",
+    "cases",
+    "photos",
+    "lifecycle_events",
+    "tracing_entries",
+    "risk_assessments",
+    "face_embeddings",
+    "match_candidates",
+    "match_verdicts",
+)
+
+
+def create(engine: Engine) -> None:
+    tables = [cast(Table, Base.metadata.tables[n]) for n in DOMAIN_TABLES]
+    Base.metadata.create_all(engine, tables=tables)
+    meta.create_all(engine)
+    with engine.begin() as conn:
+        if conn.scalar(select(counter.c.value).where(counter.c.id == 1)) is None:
+            conn.execute(insert(counter).values(id=1, value=0))

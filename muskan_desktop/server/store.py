@@ -1,0 +1,307 @@
+"""The server's storage: engine, accounts and devices, enrollment codes, tokens, blobs.
+
+One `ServerStore` per process, shared by the web app and the `muskan-server` commands.
+Tokens are random and kept only as SHA-256 hashes; an access token expires (default one
+hour) and is renewed with the device's refresh token, so a laptop that was offline for
+weeks renews without re-enrolling and without resending work it already delivered.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import secrets
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, insert, select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from muskan_desktop import places
+from muskan_desktop.errors import MuskanError, NotFoundError, ValidationError
+from muskan_desktop.ids import new_id, station_id
+from muskan_desktop.models import Station
+from muskan_desktop.roles import Role
+
+from . import schema
+
+ACCESS_TTL = dt.timedelta(hours=1)
+REFRESH_TTL = dt.timedelta(days=365)
+CODE_TTL = dt.timedelta(days=3)
+MAX_BLOB = 30 * 1024 * 1024
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+def _hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+class AuthError(MuskanError):
+    exit_code = 8
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+@dataclass(frozen=True)
+class Device:
+    id: str
+    station_id: str
+    district: str
+    role: str
+    revoked: bool
+    last_seq: int
+
+
+def make_server_engine(url: str) -> Engine:
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+
+        @event.listens_for(engine, "connect")
+        def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+            dbapi_conn.isolation_level = None
+            dbapi_conn.execute("PRAGMA journal_mode=WAL")
+            dbapi_conn.execute("PRAGMA synchronous=FULL")
+            dbapi_conn.execute("PRAGMA foreign_keys=ON")
+
+        @event.listens_for(engine, "begin")
+        def _on_begin(conn: Any) -> None:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")  # one writer at a time, no upgrade deadlocks
+
+        return engine
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
+    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+
+
+class ServerStore:
+    def __init__(
+        self,
+        home: Path,
+        url: str | None = None,
+        *,
+        clock: Callable[[], dt.datetime] = utcnow,
+        access_ttl: dt.timedelta = ACCESS_TTL,
+    ) -> None:
+        self.home = home
+        home.mkdir(parents=True, exist_ok=True)
+        self.url = url or os.environ.get("MUSKAN_SERVER_DB") or f"sqlite:///{home / 'server.db'}"
+        self.engine = make_server_engine(self.url)
+        self.clock = clock
+        self.access_ttl = access_ttl
+        self.blob_dir = home / "blobs"
+        self.upload_dir = home / "uploads"
+        self.blob_dir.mkdir(exist_ok=True)
+        self.upload_dir.mkdir(exist_ok=True)
+        schema.create(self.engine)
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    @property
+    def is_postgres(self) -> bool:
+        return self.engine.dialect.name == "postgresql"
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        with self._sessions() as s, s.begin():
+            yield s
+
+    # -- stations and devices (the admin's commands) ---------------------------------------
+    def add_station(self, code: str, **fields: Any) -> Station:
+        """A station account. Known codes (places.json) fill in their names and district."""
+        info = next((x for x in places.stations() if x.code == code), None)
+        row: dict[str, Any] = {}
+        if info is not None:
+            from muskan_desktop.cases import station_row
+
+            row = station_row(info)
+        row.update({k: v for k, v in fields.items() if v})
+        row["code"] = code
+        missing = [k for k in ("name_en", "district_en", "state_en") if not row.get(k)]
+        if missing:
+            from muskan_desktop.errors import FieldError
+
+            raise ValidationError(
+                [FieldError(k, "required", "needed for a station not in the list") for k in missing]
+            )
+        with self.session() as s:
+            st = s.get(Station, station_id(code))
+            if st is None:
+                st = Station(id=station_id(code), **row)
+                s.add(st)
+                s.flush()
+                from .apply import touch_feed
+
+                touch_feed(s, [("stations", st.id, True, None, None, None, None)])
+            s.expunge(st)
+        return st
+
+    def station(self, s: Session, sid: str) -> Station:
+        st = s.get(Station, sid)
+        if st is None:
+            raise NotFoundError(f"No station with id {sid!r} on this server.")
+        return st
+
+    def find_station(self, ref: str) -> Station:
+        with self.session() as s:
+            st = s.get(Station, ref) or s.scalar(select(Station).where(Station.code == ref))
+            if st is None:
+                raise NotFoundError(
+                    f"No station {ref!r} on this server; add it with `muskan-server station add`."
+                )
+            s.expunge(st)
+            return st
+
+    def enrollment_code(self, station: str, role: str = Role.SHO.value) -> str:
+        st = self.find_station(station)
+        Role(role)
+        code = "-".join(secrets.token_hex(3).upper() for _ in range(3))
+        with self.session() as s:
+            s.execute(
+                insert(schema.enrollments).values(
+                    code_hash=_hash(code.replace("-", "")),
+                    station_id=st.id,
+                    role=role,
+                    expires_at=self.clock() + CODE_TTL,
+                )
+            )
+        return code
+
+    def enroll(self, code: str, label: str | None) -> dict[str, Any]:
+        now = self.clock()
+        key = _hash(code.replace("-", "").strip().upper())
+        with self.session() as s:
+            row = s.execute(
+                select(schema.enrollments).where(schema.enrollments.c.code_hash == key)
+            ).first()
+            if row is None or row.used_at is not None or row.expires_at < now:
+                raise AuthError(
+                    "bad_code",
+                    "This enrollment code is unknown, already used or expired; ask the "
+                    "administrator for a new one (`muskan-server device enroll`).",
+                )
+            dev_id = new_id()
+            token, refresh = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
+            s.execute(
+                insert(schema.devices).values(
+                    id=dev_id,
+                    station_id=row.station_id,
+                    label=(label or "")[:120] or None,
+                    role=row.role,
+                    token_hash=_hash(token),
+                    token_expires_at=now + self.access_ttl,
+                    refresh_hash=_hash(refresh),
+                    refresh_expires_at=now + REFRESH_TTL,
+                    last_seq=0,
+                    created_at=now,
+                )
+            )
+            s.execute(
+                update(schema.enrollments)
+                .where(schema.enrollments.c.code_hash == key)
+                .values(used_at=now, device_id=dev_id)
+            )
+            st = self.station(s, row.station_id)
+            from muskan_desktop.sync.rows import row_to_wire
+
+            return {
+                "device_id": dev_id,
+                "station": row_to_wire("stations", st),
+                "role": row.role,
+                "token": token,
+                "refresh_token": refresh,
+                "expires_at": (now + self.access_ttl).isoformat(),
+            }
+
+    def refresh(self, device_id: str, refresh_token: str) -> dict[str, Any]:
+        now = self.clock()
+        with self.session() as s:
+            dev = s.execute(
+                select(schema.devices).where(schema.devices.c.id == device_id).with_for_update()
+            ).first()
+            if dev is None or dev.refresh_hash != _hash(refresh_token):
+                raise AuthError("bad_token", "The server does not know this laptop's credential.")
+            if dev.revoked_at is not None:
+                raise AuthError("device_revoked", "This laptop's access was revoked.")
+            if dev.refresh_expires_at < now:
+                raise AuthError(
+                    "refresh_expired",
+                    "This laptop's credential has expired; enroll it again with a new code "
+                    "(queued work is kept and sent after enrolling).",
+                )
+            token = secrets.token_urlsafe(32)
+            s.execute(
+                update(schema.devices)
+                .where(schema.devices.c.id == device_id)
+                .values(token_hash=_hash(token), token_expires_at=now + self.access_ttl)
+            )
+        return {"token": token, "expires_at": (now + self.access_ttl).isoformat()}
+
+    def authenticate(self, token: str | None) -> Device:
+        if not token:
+            raise AuthError("no_token", "This request needs a device token.")
+        now = self.clock()
+        with self.session() as s:
+            dev = s.execute(
+                select(schema.devices).where(schema.devices.c.token_hash == _hash(token))
+            ).first()
+            if dev is None:
+                raise AuthError("bad_token", "The server does not know this token.")
+            if dev.token_expires_at < now and dev.revoked_at is None:
+                raise AuthError("token_expired", "The token has expired; renew it.")
+            st = self.station(s, dev.station_id)
+            return Device(
+                dev.id,
+                dev.station_id,
+                st.district_en,
+                dev.role,
+                dev.revoked_at is not None,
+                int(dev.last_seq),
+            )
+
+    def revoke(self, device_id: str) -> None:
+        with self.session() as s:
+            found = s.execute(
+                update(schema.devices)
+                .where(schema.devices.c.id == device_id)
+                .values(revoked_at=self.clock())
+                .returning(schema.devices.c.id)
+            ).first()
+        if found is None:
+            raise NotFoundError(f"No device {device_id!r} on this server.")
+
+    def list_devices(self) -> list[dict[str, Any]]:
+        with self.session() as s:
+            return [
+                {
+                    "id": r.id,
+                    "station_id": r.station_id,
+                    "label": r.label,
+                    "role": r.role,
+                    "revoked": r.revoked_at is not None,
+                    "last_seq": int(r.last_seq),
+                }
+                for r in s.execute(select(schema.devices).order_by(schema.devices.c.created_at))
+            ]
+
+    # -- blobs ---------------------------------------------------------------------------------
+    def blob_path(self, sha: str) -> Path:
+        return self.blob_dir / sha[:2] / sha
+
+    def has_blobs(self, shas: list[str]) -> set[str]:
+        if not shas:
+            return set()
+        with self.session() as s:
+            return set(
+                s.scalars(select(schema.blobs.c.sha256).where(schema.blobs.c.sha256.in_(shas)))
+            )

@@ -1,0 +1,476 @@
+"""The laptop's side of a sync round: renew the credential, push the outbox (photos first),
+re-read rows a pull had to skip, pull the feed, fetch photo files.
+
+One `SyncClient.sync_once()` is a round; the desktop app runs rounds on a timer (with
+jittered backoff after failures) so a queue drains without waiting for the next edit.
+Failures the officer can act on are `SyncError`s with the exit code `muskan sync` returns.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+from sqlalchemy import delete, func, select, update
+
+from muskan_desktop.db import SCHEMA_HEAD
+from muskan_desktop.errors import MuskanError
+from muskan_desktop.models import Meta, Photo
+
+from . import credentials, outbox, pull, rows
+from .tables import outbox as outbox_t
+from .tables import refetch
+
+log = logging.getLogger(__name__)
+
+SERVER_KEY = "sync_server"
+OFFSET_KEY = "sync_seq_offset"
+LAST_OK_KEY = "sync_last_ok"
+BATCH = 1000
+PAGE = 1000
+CHUNK = 1024 * 1024
+Progress = Callable[[str, int, int], None]
+
+
+class SyncError(MuskanError):
+    exit_code = 7
+
+
+class Offline(SyncError):
+    """The server cannot be reached, or answered with a server error: retry later."""
+
+    exit_code = 7
+
+
+class Refused(SyncError):
+    """The credential was refused or the device revoked."""
+
+    exit_code = 8
+
+
+class TooOld(SyncError):
+    exit_code = 9
+
+
+class NotEnrolled(SyncError):
+    exit_code = 10
+
+
+@dataclass
+class RoundResult:
+    pushed: int = 0
+    applied: int = 0
+    conflicts: int = 0
+    rejected: int = 0
+    pulled: int = 0
+    photos_up: int = 0
+    photos_down: int = 0
+    wiped: bool = False
+    notes: list[str] = field(default_factory=list)
+
+
+def _headers() -> dict[str, str]:
+    return {"X-Muskan-Schema": SCHEMA_HEAD}
+
+
+class SyncClient:
+    def __init__(
+        self,
+        ctx: Any,
+        *,
+        http: httpx.Client | None = None,
+        retries: int = 3,
+        sleep: Callable[[float], None] = time.sleep,
+        rng: random.Random | None = None,
+    ) -> None:
+        self.ctx = ctx
+        self.db = ctx.db
+        self.server = self._meta(SERVER_KEY)
+        self.device = self._meta(outbox.DEVICE_KEY)
+        if not self.server or not self.device:
+            raise NotEnrolled(
+                "This laptop is not enrolled with a server yet: ask the administrator for a "
+                "code and run `muskan enroll --server URL --code CODE`."
+            )
+        self.http = http or httpx.Client(base_url=self.server, timeout=60)
+        self.retries = retries
+        self.sleep = sleep
+        self.rng = rng or random.Random()
+        self._cred: credentials.Credential | None = None
+
+    def _meta(self, k: str) -> str | None:
+        with self.db.read() as s:
+            return s.scalar(select(Meta.value).where(Meta.key == k))
+
+    # -- transport ----------------------------------------------------------------------------
+    def _cred_now(self) -> credentials.Credential:
+        if self._cred is None:
+            assert self.device is not None
+            self._cred = credentials.load(self.device)
+            if self._cred is None:
+                raise Refused(
+                    "This laptop's server credential is not in the keyring; enroll it again "
+                    "with a new code (queued work is kept)."
+                )
+        return self._cred
+
+    def _renew(self) -> None:
+        cred = self._cred_now()
+        r = self._send(
+            "POST",
+            "/v1/token",
+            json={"device_id": cred.device_id, "refresh_token": cred.refresh_token},
+            auth=False,
+        )
+        body = self._json(r)
+        cred.token, cred.expires_at = str(body["token"]), str(body["expires_at"])
+        credentials.save(cred)
+
+    def _send(self, method: str, path: str, *, auth: bool = True, **kw: Any) -> httpx.Response:
+        """One request with retries on network faults and 5xx (jittered backoff); a refused
+        token is renewed once and the request repeated (the server keeps receipts, so a
+        repeated push applies nothing twice)."""
+        renewed = False
+        attempt = 0
+        while True:
+            headers = _headers()
+            if auth:
+                headers["Authorization"] = f"Bearer {self._cred_now().token}"
+            try:
+                r = self.http.request(method, path, headers=headers, **kw)
+            except httpx.HTTPError as exc:
+                err: SyncError = Offline(f"The server {self.server} cannot be reached ({exc}).")
+            else:
+                if r.status_code < 400:
+                    return r
+                code = _error_code(r)
+                if r.status_code == 401 and code == "token_expired" and auth and not renewed:
+                    renewed = True
+                    self._renew()
+                    continue
+                if r.status_code in (401, 403):
+                    if code == "device_revoked":
+                        raise Refused("This laptop's access to the server was revoked.")
+                    raise Refused(f"The server refused this laptop's credential ({code}).")
+                if r.status_code == 426:
+                    raise TooOld(_message(r) or "This version of Muskan is too old for the server.")
+                if r.status_code < 500:
+                    raise SyncError(
+                        f"The server refused the request: {_message(r) or r.status_code}"
+                    )
+                err = Offline(f"The server had a problem ({r.status_code}); will retry.")
+            attempt += 1
+            if attempt >= self.retries:
+                raise err
+            self.sleep(backoff(attempt, self.rng))
+
+    def _json(self, r: httpx.Response) -> dict[str, Any]:
+        try:
+            body = r.json()
+        except ValueError:
+            raise Offline("The server answered something that is not JSON; will retry.") from None
+        if not isinstance(body, dict):
+            raise Offline("The server answered garbage; will retry.")
+        return body
+
+    # -- a round ------------------------------------------------------------------------------
+    def sync_once(self, progress: Progress | None = None) -> RoundResult:
+        res = RoundResult()
+        say = progress or (lambda _stage, _d, _t: None)
+        revoked = self.push(res, say)
+        self.refetch(res)
+        if revoked:
+            self.wipe(res)
+            raise Refused(
+                "This laptop's access to the server was revoked. Its queued work was handed in "
+                "and the case data on this laptop was removed."
+            )
+        try:
+            self.pull(res, say)
+        except Refused as exc:
+            if "revoked" in exc.message and self.pending() == 0:
+                self.wipe(res)
+                raise Refused(
+                    "This laptop's access to the server was revoked; the case data on this "
+                    "laptop was removed (all its work had reached the server)."
+                ) from None
+            raise
+        self.fetch_photos(res, say)
+        with self.db.write() as s:
+            pull.set_meta(s.connection(), LAST_OK_KEY, dt.datetime.now(dt.UTC).isoformat())
+        return res
+
+    def pending(self) -> int:
+        with self.db.read() as s:
+            return outbox.pending_count(s.connection())[0]
+
+    def _offset(self) -> int:
+        v = self._meta(OFFSET_KEY)
+        return int(v) if v else 0
+
+    def push(self, res: RoundResult, say: Progress) -> bool:
+        """Deliver the outbox; True if the server says this device is revoked."""
+        offset = self._offset()
+        total = self.pending()
+        done = 0
+        stalls = 0
+        revoked = False
+        while True:
+            with self.db.read() as s:
+                batch = (
+                    s.execute(
+                        select(outbox_t)
+                        .where(outbox_t.c.state == "pending")
+                        .order_by(outbox_t.c.seq)
+                        .limit(BATCH)
+                    )
+                    .mappings()
+                    .all()
+                )
+            if not batch:
+                return revoked
+            unavailable = self.upload_blobs(batch, res)
+            wire = [_entry(e, offset, unavailable) for e in batch]
+            r = self._send("POST", "/v1/push", json={"entries": wire})
+            body = self._json(r)
+            revoked = bool(body.get("revoked"))
+            receipts = body.get("receipts")
+            if not isinstance(receipts, list):
+                raise Offline("The server's answer to a push has no receipts; will retry.")
+            n = self._store_receipts(receipts, offset, res)
+            done += n
+            say("push", done, total)
+            expected = body.get("expected")
+            if isinstance(expected, int) and expected + offset < batch[0]["seq"]:
+                # The server has less than we were told (restored from a backup): send again.
+                self._reopen_from(expected + offset)
+                continue
+            blocked = body.get("blocked")
+            if isinstance(blocked, dict) and isinstance(blocked.get("sha256"), str):
+                self.upload_blobs(batch, res, force={blocked["sha256"]})
+            if n == 0:
+                stalls += 1
+                if stalls >= 3:
+                    raise Offline("The server accepted nothing from the outbox; will retry later.")
+            else:
+                stalls = 0
+
+    def _store_receipts(self, receipts: list[Any], offset: int, res: RoundResult) -> int:
+        n = 0
+        with self.db.write() as s:
+            conn = s.connection()
+            for rc in receipts:
+                if not isinstance(rc, dict) or not isinstance(rc.get("seq"), int):
+                    continue
+                status = rc.get("status")
+                if status not in ("applied", "conflict", "rejected", "quarantined"):
+                    continue
+                r = conn.execute(
+                    update(outbox_t)
+                    .where(outbox_t.c.seq == rc["seq"] + offset, outbox_t.c.state == "pending")
+                    .values(state=status, receipt=rc, attempts=outbox_t.c.attempts + 1)
+                )
+                if r.rowcount:
+                    n += 1
+                    res.pushed += 1
+                    if status == "applied":
+                        res.applied += 1
+                    elif status == "conflict":
+                        res.conflicts += 1
+                    else:
+                        res.rejected += 1
+        return n
+
+    def _reopen_from(self, seq: int) -> None:
+        with self.db.write() as s:
+            s.connection().execute(
+                update(outbox_t).where(outbox_t.c.seq >= seq).values(state="pending")
+            )
+
+    def upload_blobs(self, batch: Any, res: RoundResult, force: set[str] | None = None) -> set[str]:
+        """Photos before the rows that point to them. Returns photos this laptop cannot send
+        (file missing or damaged): their rows go with a flag and come back rejected."""
+        shas = sorted(
+            {
+                e["data"].get("sha256")
+                for e in batch
+                if e["entity"] == "photos" and e["op"] == "insert"
+            }
+            - {None}
+        )
+        if not shas:
+            return set()
+        body = self._json(self._send("POST", "/v1/blobs/missing", json={"shas": shas}))
+        missing = [x for x in body.get("missing", []) if x in shas] + sorted(force or ())
+        bad = set()
+        from muskan_desktop.photos import PhotoStore
+
+        store = PhotoStore(self.ctx.home)
+        for sha in dict.fromkeys(missing):
+            try:
+                data = store.read(sha)
+            except MuskanError as exc:
+                log.warning("photo %s… cannot be sent: %s", sha[:12], exc.message)
+                bad.add(sha)
+                continue
+            self._upload(sha, data)
+            res.photos_up += 1
+        return bad
+
+    def _upload(self, sha: str, data: bytes) -> None:
+        st = self._json(self._send("GET", f"/v1/blobs/{sha}/upload"))
+        if st.get("complete"):
+            return
+        offset = int(st.get("received") or 0)
+        while offset < len(data):
+            chunk = data[offset : offset + CHUNK]
+            r = self._json(
+                self._send(
+                    "PUT",
+                    f"/v1/blobs/{sha}",
+                    params={"offset": offset, "total": len(data)},
+                    content=chunk,
+                )
+            )
+            if r.get("complete"):
+                return
+            offset = int(r.get("received") or 0)
+
+    def refetch(self, res: RoundResult) -> None:
+        """Rows a pull skipped fields of, once their local edits are delivered."""
+        with self.db.read() as s:
+            todo = s.execute(select(refetch)).all()
+        ready = []
+        for entity, rid in todo:
+            with self.db.read() as s:
+                left = pull.pending_fields(s.connection(), entity, [rid])
+            if not left:
+                ready.append((entity, rid))
+        for entity in {e for e, _ in ready}:
+            ids = [r for e, r in ready if e == entity]
+            body = self._json(self._send("POST", "/v1/rows", json={"entity": entity, "ids": ids}))
+            with self.db.write() as s:
+                s.info[outbox.APPLYING] = True
+                conn = s.connection()
+                pull.apply_rows(conn, pull._items(body.get("deps")) + pull._items(body.get("rows")))
+                conn.execute(
+                    refetch.delete().where(refetch.c.entity == entity, refetch.c.row_id.in_(ids))
+                )
+
+    def pull(self, res: RoundResult, say: Progress) -> None:
+        while True:
+            with self.db.read() as s:
+                cursor = pull.get_cursor(s.connection())
+            r = self._send("GET", "/v1/pull", params={"after": cursor, "limit": PAGE})
+            page = self._json(r)
+            try:
+                new = pull.apply_page(self.db, page, cursor)
+            except (pull.BadPage, rows.BadValue) as exc:
+                raise Offline(f"The server sent a page this laptop cannot read ({exc}).") from None
+            res.pulled += len(page.get("changes") or [])
+            say("pull", new, int(page.get("server_seq") or new))
+            if not page.get("more") or new == cursor:
+                return
+
+    def fetch_photos(self, res: RoundResult, say: Progress) -> None:
+        from muskan_desktop.photos import PhotoStore, load_photo
+
+        store = PhotoStore(self.ctx.home)
+        with self.db.read() as s:
+            shas = sorted(set(s.scalars(select(Photo.sha256))))
+        todo = [x for x in shas if store.path(x) is None]
+        for i, sha in enumerate(todo):
+            try:
+                r = self._send("GET", f"/v1/blobs/{sha}")
+            except SyncError as exc:
+                if isinstance(exc, Offline | Refused | TooOld):
+                    raise
+                continue  # not visible to this station, or not uploaded yet
+            data = r.content
+            if hashlib.sha256(data).hexdigest() != sha:
+                continue
+            try:
+                store.put(load_photo(data))
+            except MuskanError:
+                continue
+            res.photos_down += 1
+            say("photos", i + 1, len(todo))
+
+    def wipe(self, res: RoundResult) -> None:
+        """Remove case data from a revoked laptop (after its outbox was delivered)."""
+        from muskan_desktop.models import NameKey
+
+        with self.db.write() as s:
+            s.info[outbox.APPLYING] = True
+            conn = s.connection()
+            for entity in reversed(list(rows.ENTITIES)):
+                if entity != "stations":
+                    conn.execute(rows.table(entity).delete())
+            conn.execute(delete(NameKey))
+            from .tables import conflicts, field_versions, remote_cases
+
+            for t in (conflicts, field_versions, remote_cases, refetch):
+                conn.execute(t.delete())
+        import shutil
+
+        for folder in ("photos", "thumbs"):
+            shutil.rmtree(self.ctx.home / folder, ignore_errors=True)
+        if self.device:
+            credentials.forget(self.device)
+        res.wiped = True
+
+
+def _entry(e: Any, offset: int, unavailable: set[str]) -> dict[str, Any]:
+    out = {
+        "seq": int(e["seq"]) - offset,
+        "entity": e["entity"],
+        "row_id": e["row_id"],
+        "op": e["op"],
+        "data": e["data"],
+        "base": e["base"],
+        "actor": e["actor"],
+        "role": e["role"],
+        "created_at": e["created_at"].isoformat() if e["created_at"] else None,
+    }
+    if e["entity"] == "photos" and e["data"].get("sha256") in unavailable:
+        out["blob"] = "unavailable"
+    return out
+
+
+def backoff(attempt: int, rng: random.Random, base: float = 0.5, cap: float = 300.0) -> float:
+    """Full-jitter exponential backoff: many laptops coming back online do not stampede."""
+    return float(rng.uniform(0, min(cap, base * 2 ** min(attempt, 20))))
+
+
+def _error_code(r: httpx.Response) -> str:
+    try:
+        body = r.json()
+    except ValueError:
+        return str(r.status_code)
+    return str(body.get("error", r.status_code)) if isinstance(body, dict) else str(r.status_code)
+
+
+def _message(r: httpx.Response) -> str | None:
+    try:
+        body = r.json()
+    except ValueError:
+        return None
+    return str(body.get("message")) if isinstance(body, dict) and body.get("message") else None
+
+
+def oldest_pending(db: Any) -> tuple[int, dt.datetime | None]:
+    with db.read() as s:
+        return outbox.pending_count(s.connection())
+
+
+def counts(db: Any) -> dict[str, int]:
+    with db.read() as s:
+        q = select(outbox_t.c.state, func.count()).group_by(outbox_t.c.state)
+        return {k: int(v) for k, v in s.execute(q)}

@@ -1,0 +1,134 @@
+"""Helpers for sync tests: an in-memory keyring, stations with a laptop each, the real
+server app in-process over httpx's ASGI-free WSGI-like transport."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import httpx
+import keyring
+from keyring.backend import KeyringBackend
+from sqlalchemy import select
+
+from muskan_desktop import places
+from muskan_desktop.cases import CaseService
+from muskan_desktop.context import Context, open_context
+from muskan_desktop.server.app import create_app
+from muskan_desktop.server.store import ServerStore
+from muskan_desktop.sync.client import SyncClient
+from muskan_desktop.sync.enroll import enroll
+
+from .conftest import fixed
+
+
+class MemoryKeyring(KeyringBackend):
+    """A keyring that lives in this process (headless Linux has none)."""
+
+    priority = 1  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.store: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.store.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.store[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        self.store.pop((service, username), None)
+
+
+def use_memory_keyring() -> MemoryKeyring:
+    kr = MemoryKeyring()
+    keyring.set_keyring(kr)
+    return kr
+
+
+def station_codes(n: int) -> list[places.StationInfo]:
+    """n stations: the first two in one district, the rest in others where possible."""
+    all_st = places.stations()
+    by_d: dict[str, list[places.StationInfo]] = {}
+    for s in all_st:
+        by_d.setdefault(s.district.en, []).append(s)
+    ds = list(by_d.values())
+    out = [ds[0][0], ds[0][1]]
+    i = 1
+    while len(out) < n:
+        out.append(ds[i % len(ds)][i // len(ds)])
+        i += 1
+    return out[:n]
+
+
+class Laptop:
+    def __init__(
+        self,
+        home: Path,
+        server: Any,
+        info: places.StationInfo,
+        actor: str,
+        transport: httpx.BaseTransport,
+        today: dt.date,
+    ) -> None:
+        self.home, self.server, self.info, self.actor = home, server, info, actor
+        self.transport = transport
+        self.today = today
+        self.ctx = self.open()
+
+    def open(self) -> Context:
+        ctx = fixed(open_context(self.home, actor=self.actor), self.today)
+        with ctx.db.write() as s:
+            CaseService(ctx).set_own_station(s, self.info)
+        return ctx
+
+    def reopen(self) -> None:
+        self.ctx.db.close()
+        self.ctx = fixed(open_context(self.home, actor=self.actor), self.today)
+
+    def http(self) -> httpx.Client:
+        return httpx.Client(base_url="http://muskan.test", transport=self.transport, timeout=30)
+
+    def enroll(self, code: str) -> dict[str, Any]:
+        return enroll(self.ctx, "http://muskan.test", code, http=self.http())
+
+    def client(self, **kw: Any) -> SyncClient:
+        kw.setdefault("sleep", lambda _s: None)
+        return SyncClient(self.ctx, http=self.http(), **kw)
+
+    def sync(self, **kw: Any) -> Any:
+        return self.client(**kw).sync_once()
+
+    def cases(self) -> CaseService:
+        return CaseService(self.ctx)
+
+    def close(self) -> None:
+        self.ctx.db.close()
+
+
+def make_server(
+    home: Path, url: str, clock: Callable[[], dt.datetime] | None = None, **kw: Any
+) -> tuple[ServerStore, Any]:
+    store = ServerStore(home, url, **({"clock": clock} if clock else {}), **kw)
+    return store, create_app(store)
+
+
+class AppTransport(httpx.BaseTransport):
+    """The real app in-process, synchronously, through Starlette's test client."""
+
+    def __init__(self, app: Any) -> None:
+        from starlette.testclient import TestClient
+
+        self.tc = TestClient(app, raise_server_exceptions=False)
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        r = self.tc.send(request)
+        return httpx.Response(r.status_code, headers=r.headers, content=r.content)
+
+
+def row_count(ctx: Context, model: Any) -> int:
+    with ctx.db.read() as s:
+        return len(s.scalars(select(model)).all())
