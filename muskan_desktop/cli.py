@@ -161,7 +161,7 @@ def build_parser() -> argparse.ArgumentParser:
 # Command groups that live in their own modules (kept light to import: no dlib or ReportLab
 # at module level). Each has add_parsers(subparsers), COMMANDS {(command, action): fn(ctx,
 # args)} and READ_ONLY (commands that must not create an empty register).
-PLUGINS = ("muskan_desktop.report_cli", "muskan_desktop.match_cli")
+PLUGINS = ("muskan_desktop.report_cli", "muskan_desktop.match_cli", "muskan_desktop.sync_cli")
 
 
 def _plugins() -> list[Any]:

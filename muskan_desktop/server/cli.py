@@ -1,0 +1,154 @@
+"""`muskan-server`: run the central server and manage its stations and devices.
+
+    muskan-server [--home DIR] [--db URL] serve [--host H] [--port P]
+                  [--ssl-certfile F --ssl-keyfile F]
+    muskan-server station add --code CODE [--name N --district D --state S]
+    muskan-server station list
+    muskan-server device enroll --station CODE|ID [--role sho|operator]
+    muskan-server device list
+    muskan-server device revoke DEVICE_ID
+
+Without --db the server keeps an SQLite file in its data folder (good for a trial); in
+production give a PostgreSQL URL (postgresql://user@host/db) or MUSKAN_SERVER_DB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from muskan_desktop.errors import MuskanError, ValidationError
+
+
+def server_home(override: str | None) -> Path:
+    if override:
+        return Path(override).expanduser().resolve()
+    env = os.environ.get("MUSKAN_SERVER_HOME")
+    if env:
+        return Path(env).expanduser().resolve()
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("MuskanServer", appauthor=False))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="muskan-server", description=__doc__.split("\n\n")[0])
+    p.add_argument("--home", metavar="DIR", help="the server's data folder (photos, SQLite)")
+    p.add_argument("--db", metavar="URL", help="database URL (default: SQLite in --home)")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    sv = sub.add_parser("serve", help="run the web API (uvicorn)")
+    sv.add_argument("--host", default="127.0.0.1")
+    sv.add_argument("--port", type=int, default=8470)
+    sv.add_argument("--ssl-certfile", help="TLS certificate (PEM); or run behind a reverse proxy")
+    sv.add_argument("--ssl-keyfile", help="TLS private key (PEM)")
+    sv.add_argument("--workers", type=int, default=1)
+
+    st = sub.add_parser("station", help="station accounts")
+    sts = st.add_subparsers(dest="action", required=True)
+    add = sts.add_parser("add", help="add a station account")
+    add.add_argument("--code", required=True, help="station code (see `muskan station list`)")
+    add.add_argument("--name", help="name in English (for a code not in the built-in list)")
+    add.add_argument("--district", help="district in English (ditto)")
+    add.add_argument("--state", help="state in English (ditto)")
+    sts.add_parser("list", help="the stations on this server")
+
+    dv = sub.add_parser("device", help="laptops: enrollment codes, list, revoke")
+    dvs = dv.add_subparsers(dest="action", required=True)
+    en = dvs.add_parser("enroll", help="print a one-time code that enrolls one laptop")
+    en.add_argument("--station", required=True, metavar="CODE|ID")
+    en.add_argument("--role", default="sho", choices=["sho", "operator", "viewer"])
+    dvs.add_parser("list", help="enrolled laptops")
+    rv = dvs.add_parser("revoke", help="refuse a laptop from now on (it wipes its case data)")
+    rv.add_argument("device_id")
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return run(args)
+    except ValidationError as exc:
+        for e in exc.errors:
+            print(f"error: {e.field}: {e.message}", file=sys.stderr)
+        return exc.exit_code
+    except MuskanError as exc:
+        print(f"error: {exc.message}", file=sys.stderr)
+        return exc.exit_code
+    except Exception as exc:  # a database that cannot be reached, mostly
+        from sqlalchemy.exc import OperationalError
+
+        if isinstance(exc, OperationalError):
+            print(f"error: the server database cannot be reached: {exc.orig}", file=sys.stderr)
+            return 7
+        raise
+
+
+def run(args: argparse.Namespace) -> int:
+    from .store import ServerStore
+
+    home = server_home(args.home)
+    url = args.db
+    if args.command == "serve":
+        return serve(home, url, args)
+    store = ServerStore(home, url)
+    try:
+        if args.command == "station" and args.action == "add":
+            st = store.add_station(
+                args.code, name_en=args.name, district_en=args.district, state_en=args.state
+            )
+            print(f"station {st.code} ({st.name_en}, {st.district_en}): id {st.id}")
+        elif args.command == "station":
+            from sqlalchemy import select
+
+            from muskan_desktop.models import Station
+
+            with store.session() as s:
+                for st in s.scalars(select(Station).order_by(Station.code)):
+                    print(f"{st.code}\t{st.name_en}\t{st.district_en}\t{st.id}")
+        elif args.action == "enroll":
+            code = store.enrollment_code(args.station, args.role)
+            print(code)
+            print(
+                "One-time code, valid for 3 days. On the laptop: "
+                f"muskan enroll --server URL --code {code}",
+                file=sys.stderr,
+            )
+        elif args.action == "list":
+            json.dump(store.list_devices(), sys.stdout, indent=1)
+            sys.stdout.write("\n")
+        elif args.action == "revoke":
+            store.revoke(args.device_id)
+            print(f"device {args.device_id} revoked", file=sys.stderr)
+    finally:
+        store.close()
+    return 0
+
+
+def serve(home: Path, url: str | None, args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from .app import create_app
+    from .store import ServerStore
+
+    store = ServerStore(home, url)
+    app = create_app(store)
+    print(f"Muskan server on {args.host}:{args.port}, data in {home}", file=sys.stderr)
+    uvicorn.run(
+        app,
+        host=args.host,
+        port=args.port,
+        ssl_certfile=args.ssl_certfile,
+        ssl_keyfile=args.ssl_keyfile,
+        log_level="warning",
+        access_log=False,  # requests carry case ids; keep them out of plain logs
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

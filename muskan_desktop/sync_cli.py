@@ -1,0 +1,84 @@
+"""`muskan enroll` and `muskan sync` (plugged into cli.py).
+
+Exit codes of `muskan sync` (also in README): 0 done; 7 server unreachable or answering
+errors (work stays queued; try again); 8 credential refused or laptop revoked; 9 this
+version is too old for the server (upgrade; the queue is kept); 10 not enrolled or no
+keyring; 11 done, but some entries came back rejected (see `muskan sync --status`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+REJECTED_EXIT = 11
+
+
+def add_parsers(sub: Any) -> None:
+    en = sub.add_parser("enroll", help="enroll this laptop with the central server (once)")
+    en.add_argument("--server", required=True, metavar="URL", help="e.g. https://muskan.example")
+    en.add_argument("--code", required=True, help="the one-time code from the administrator")
+    en.add_argument("--label", help="a name for this laptop on the server")
+
+    sy = sub.add_parser("sync", help="one sync round with the server, with progress")
+    sy.add_argument("--status", action="store_true", help="show the queue and exit")
+    sy.add_argument("--json", action="store_true", help="print the result as JSON")
+
+
+def cmd_enroll(ctx: Any, args: argparse.Namespace) -> int:
+    from .sync.enroll import enroll
+
+    out = enroll(ctx, args.server, args.code, label=args.label)
+    print(
+        f"enrolled as device {out['device_id']} of station {out['station']}; "
+        f"{out['queued']} existing records queued for the first sync",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def cmd_sync(ctx: Any, args: argparse.Namespace) -> int:
+    from .sync.client import SyncClient, counts, oldest_pending
+
+    if args.status:
+        n, oldest = oldest_pending(ctx.db)
+        data = {
+            "pending": n,
+            "oldest_pending": oldest.isoformat() if oldest else None,
+            "states": counts(ctx.db),
+        }
+        print(json.dumps(data, indent=1))
+        return 0
+
+    def progress(stage: str, done: int, total: int) -> None:
+        if sys.stderr.isatty():
+            print(f"\r{stage}: {done}/{total}   ", end="", file=sys.stderr, flush=True)
+
+    res = SyncClient(ctx).sync_once(progress)
+    if sys.stderr.isatty():
+        print(file=sys.stderr)
+    summary = {
+        "pushed": res.pushed,
+        "applied": res.applied,
+        "conflicts": res.conflicts,
+        "rejected": res.rejected,
+        "pulled": res.pulled,
+        "photos_up": res.photos_up,
+        "photos_down": res.photos_down,
+    }
+    if args.json:
+        print(json.dumps(summary))
+    else:
+        print(
+            f"sent {res.pushed} ({res.applied} applied, {res.conflicts} with conflicts kept "
+            f"for review, {res.rejected} rejected); received {res.pulled}; photos "
+            f"{res.photos_up} up, {res.photos_down} down",
+            file=sys.stderr,
+        )
+    return REJECTED_EXIT if res.rejected else 0
+
+
+COMMANDS = {("enroll", None): cmd_enroll, ("sync", None): cmd_sync}
+READ_ONLY: set[tuple[str, str | None]] = {("sync", None)}
