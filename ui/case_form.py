@@ -381,11 +381,16 @@ class CaseForm(QWidget):
             else:
                 case = svc.create(values)
             if photos:
+                from muskan_desktop.faces import FaceError
+                from muskan_desktop.matching import MatchService
                 from muskan_desktop.photos import PhotoService
 
-                ps = PhotoService(self.ctx)
+                ms = MatchService(self.ctx)  # encodes the face and raises match alerts
                 for p in photos:
-                    ps.add(case.id, p)
+                    try:
+                        ms.add_photo(case.id, p)
+                    except FaceError:  # no usable face: the photo is still kept with the case
+                        PhotoService(self.ctx).add(case.id, p)
             return case.id
 
         def done(cid: str) -> None:

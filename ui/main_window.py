@@ -327,6 +327,9 @@ class MainWindow(QMainWindow):
 
         ensure_station(self, ctx)
         self.run_search()
+        from .alert_inbox import install_alerts
+
+        install_alerts(self)  # match alert badge, inbox, comparison and photo search
         self.registerOpened.emit()
 
     def _set_enabled(self, on: bool) -> None:
