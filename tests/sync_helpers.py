@@ -132,3 +132,55 @@ class AppTransport(httpx.BaseTransport):
 def row_count(ctx: Context, model: Any) -> int:
     with ctx.db.read() as s:
         return len(s.scalars(select(model)).all())
+
+
+class FaultyTransport(httpx.BaseTransport):
+    """The network between a laptop and the server, with faults on demand.
+
+    `plan(request, n)` returns what happens to the n-th request: "ok"; "drop" (never
+    arrives); "lose" (the server handles it, the answer is lost); "dup" (arrives twice);
+    "503" (the server answers an error without handling it); "truncate" (the answer is cut
+    short); "stale" (an older request arrives again first: delay and reordering).
+    """
+
+    def __init__(self, inner: httpx.BaseTransport, plan: Callable[[httpx.Request, int], str]):
+        self.inner = inner
+        self.plan = plan
+        self.n = 0
+        self.held: list[httpx.Request] = []
+        self.log: list[tuple[str, str, str]] = []
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        self.n += 1
+        body = request.read()
+        action = self.plan(request, self.n)
+        self.log.append((request.method, request.url.path, action))
+        if request.method in ("POST", "PUT"):
+            self.held = (self.held + [_copy(request, body)])[-8:]
+        if action == "drop":
+            raise httpx.ConnectError("dropped", request=request)
+        if action == "503":
+            return httpx.Response(503, json={"error": "unavailable", "message": "storm"})
+        if action == "stale" and len(self.held) > 1:
+            self.inner.handle_request(_copy(self.held[0], self.held[0].read()))
+        resp = self.inner.handle_request(_copy(request, body))
+        if action == "dup":
+            resp = self.inner.handle_request(_copy(request, body))
+        if action == "lose":
+            raise httpx.ReadError("connection reset after the server answered", request=request)
+        if action == "truncate":
+            content = resp.read()
+            return httpx.Response(
+                resp.status_code,
+                headers={"content-type": "application/json"},
+                content=content[: max(1, len(content) // 2)],
+            )
+        return resp
+
+
+def _copy(request: httpx.Request, body: bytes) -> httpx.Request:
+    return httpx.Request(request.method, request.url, headers=request.headers, content=body)
+
+
+def ok_plan(_r: httpx.Request, _n: int) -> str:
+    return "ok"
