@@ -187,6 +187,7 @@ def record_of(case: Case, station: Station | None) -> dict[str, Any]:
         "kind": case.kind,
         "status": case.status,
         "name": case_name(case),
+        "name_deva": case.name_deva,
         "sex": case.sex,
         "age_years": case.age_years,
         "district": case.district,

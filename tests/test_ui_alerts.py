@@ -22,7 +22,11 @@ from ui.tasks import TaskRunner
 
 from .conftest import fixed, shared_dir
 
-pytestmark = pytest.mark.usefixtures("modal_boxes")
+pytestmark = [
+    pytest.mark.usefixtures("modal_boxes"),
+    # Qt 6 has only the QPoint form of QDragEnterEvent, which PySide marks deprecated
+    pytest.mark.filterwarnings("ignore:Function.*QDragEnterEvent:DeprecationWarning"),
+]
 
 
 @pytest.fixture(scope="module")

@@ -143,7 +143,7 @@ class AlignedPane(QLabel):
             p.drawPath(landmark_path(points))
         if guides:
             (lx, ly), (rx, _) = eye_targets(CROP_SIDE)
-            p.setPen(QPen(GUIDE_PEN, 1.0, Qt.PenStyle.DashLine))
+            p.setPen(QPen(GUIDE_PEN, 1.4, Qt.PenStyle.DashLine))
             p.drawLine(QPointF(0, ly), QPointF(CROP_SIDE, ly))
             for x in (lx, rx):
                 p.drawLine(QPointF(x, ly - 12), QPointF(x, ly + 12))

@@ -475,7 +475,7 @@ class CompareView(QWidget):
         assert self.review is not None
         r = getattr(self.review, side)
         colour = "#b3261e" if side == "missing" else "#1e7b34"
-        name = r.get("name") or self.tr("(no name)")
+        name = (r.get("name_deva") if self.hindi else None) or r.get("name") or self.tr("(no name)")
         station = (r.get("station_hi") if self.hindi else None) or r.get("station") or ""
         return (
             f"<span style='color:{colour}'><b>{labels.kind_label(side)}</b></span>: "

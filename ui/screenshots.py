@@ -5,6 +5,12 @@
 Opens the register on DIR (fill it first with `muskan --home DIR demo --cases 100000`), then
 the missing-child form, the found-child form and a case view, in English and in Hindi, and
 saves each window as it is on the (virtual) screen.
+
+    xvfb-run -a -s "-screen 0 1400x900x24" uv run python -m ui.screenshots --home NEWDIR \
+        --out DIR --matches ../shared/data/faces
+
+seeds a few cases with the shared face photos and shoots the match alert inbox, the
+comparison view (eye-aligned faces) and a photo search, in English and in Hindi.
 """
 
 from __future__ import annotations
@@ -39,12 +45,23 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--home", required=True)
     ap.add_argument("--out", required=True)
+    ap.add_argument(
+        "--matches",
+        metavar="FACES_DIR",
+        help="instead: seed match cases from the shared faces into HOME and shoot the alert "
+        "inbox, the comparison view and a photo search",
+    )
     args = ap.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     from ui.app import build_window, create_app
 
     app = create_app()
+    if args.matches:
+        from ui.screenshots_matches import shoot_matches
+
+        shoot_matches(app, Path(args.home), Path(args.matches), out)
+        return
     win = build_window(Path(args.home), app=app)
     win.move(0, 0)
     win.resize(1360, 840)
