@@ -326,7 +326,8 @@ class AlertInbox(QWidget):
         return district_name(name, self.hindi) if name else ""
 
     def _who(self, side: dict[str, Any], missing: bool) -> str:
-        name = side.get("name") or self.tr("(no name)")
+        name = (side.get("name_deva") if self.hindi else None) or side.get("name")
+        name = name or self.tr("(no name)")
         age = side.get("age_years")
         ages = "?" if age is None else str(age)
         if missing and side.get("age_now") is not None:

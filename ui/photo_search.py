@@ -263,6 +263,15 @@ class PhotoSearchWindow(QWidget):
                 .replace("%1", str(len(close)))
                 .replace("%2", level)
             )
+        elif not self.leads:
+            self.summary.setText(
+                self.tr(
+                    "<b>No candidate is close enough to alert</b> (distance %1 or less), and "
+                    "no case in the register has a face within distance %2."
+                )
+                .replace("%1", level)
+                .replace("%2", f"{DEFAULT_MATCH.list_distance:.2f}")
+            )
         else:
             self.summary.setText(
                 self.tr(
