@@ -120,37 +120,37 @@
         <translation>अलर्ट तिथि</translation>
     </message>
     <message>
-        <location filename="../../ui/alert_inbox.py" line="329"/>
+        <location filename="../../ui/alert_inbox.py" line="330"/>
         <source>(no name)</source>
         <translation>(नाम नहीं)</translation>
     </message>
     <message>
-        <location filename="../../ui/alert_inbox.py" line="334"/>
+        <location filename="../../ui/alert_inbox.py" line="335"/>
         <source>%1 then, about %2 now</source>
         <translation>तब %1, अब लगभग %2</translation>
     </message>
     <message>
-        <location filename="../../ui/alert_inbox.py" line="339"/>
+        <location filename="../../ui/alert_inbox.py" line="340"/>
         <source>looks %1</source>
         <translation>दिखने में %1</translation>
     </message>
     <message>
-        <location filename="../../ui/alert_inbox.py" line="351"/>
+        <location filename="../../ui/alert_inbox.py" line="352"/>
         <source>Phone: %1</source>
         <translation>फ़ोन: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/alert_inbox.py" line="353"/>
+        <location filename="../../ui/alert_inbox.py" line="354"/>
         <source>Found on %1</source>
         <translation>%1 को मिला</translation>
     </message>
     <message>
-        <location filename="../../ui/alert_inbox.py" line="388"/>
+        <location filename="../../ui/alert_inbox.py" line="389"/>
         <source>Open alerts: &lt;b&gt;%1&lt;/b&gt;. A face match is a lead, not an identification.</source>
         <translation>खुले अलर्ट: &lt;b&gt;%1&lt;/b&gt;। चेहरा मिलान केवल संकेत है, पहचान नहीं।</translation>
     </message>
     <message>
-        <location filename="../../ui/alert_inbox.py" line="391"/>
+        <location filename="../../ui/alert_inbox.py" line="392"/>
         <source>No open alerts.</source>
         <translation>कोई खुला अलर्ट नहीं।</translation>
     </message>
@@ -158,22 +158,22 @@
 <context>
     <name>AlertsController</name>
     <message>
-        <location filename="../../ui/alert_inbox.py" line="439"/>
+        <location filename="../../ui/alert_inbox.py" line="440"/>
         <source>&amp;Match alerts…</source>
         <translation>&amp;मिलान अलर्ट…</translation>
     </message>
     <message>
-        <location filename="../../ui/alert_inbox.py" line="440"/>
+        <location filename="../../ui/alert_inbox.py" line="441"/>
         <source>Search by &amp;photo…</source>
         <translation>&amp;फ़ोटो से खोजें…</translation>
     </message>
     <message>
-        <location filename="../../ui/alert_inbox.py" line="442"/>
+        <location filename="../../ui/alert_inbox.py" line="443"/>
         <source>Pick a photo (or drop one anywhere in the window) to see ranked candidates</source>
         <translation>फ़ोटो चुनें (या विंडो में कहीं भी छोड़ें) और क्रमवार संभावित बच्चे देखें</translation>
     </message>
     <message>
-        <location filename="../../ui/alert_inbox.py" line="484"/>
+        <location filename="../../ui/alert_inbox.py" line="485"/>
         <source>Search by photo</source>
         <translation>फ़ोटो से खोजें</translation>
     </message>
@@ -1272,6 +1272,11 @@ The station&apos;s register of missing and found children.</source>
     </message>
     <message>
         <location filename="../../ui/photo_search.py" line="269"/>
+        <source>&lt;b&gt;No candidate is close enough to alert&lt;/b&gt; (distance %1 or less), and no case in the register has a face within distance %2.</source>
+        <translation>&lt;b&gt;कोई संभावित बच्चा अलर्ट जितना निकट नहीं&lt;/b&gt; (दूरी %1 या कम), और रजिस्टर में किसी प्रकरण का चेहरा %2 की दूरी के भीतर नहीं है।</translation>
+    </message>
+    <message>
+        <location filename="../../ui/photo_search.py" line="278"/>
         <source>&lt;b&gt;No candidate is close enough to alert&lt;/b&gt; (distance %1 or less). %2 weaker leads are listed below.</source>
         <translation>&lt;b&gt;कोई संभावित बच्चा अलर्ट जितना निकट नहीं&lt;/b&gt; (दूरी %1 या कम)। नीचे %2 कमज़ोर संकेत दिए हैं।</translation>
     </message>
