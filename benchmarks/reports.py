@@ -67,6 +67,12 @@ def main() -> None:
     s, r = statistics.median(stats_t), statistics.median(report_t)
     report(f"stats for {start} to {end}", s, "(the anchor)", s, stats_t)
     report(f"review report ({args.lang}, {pages} pages)", r, "of stats (goal <= 2x)", s, report_t)
+    # each report beside the stats run just before it: robust to the machine's load changing
+    pairs = sorted(rt / st for rt, st in zip(report_t, stats_t, strict=True))
+    print(
+        f"median of the run-by-run ratios: {statistics.median(pairs):.2f}x of stats "
+        f"(goal <= 2x)   (ratios: {', '.join(f'{p:.2f}' for p in pairs)})"
+    )
     ctx.db.close()
 
 

@@ -23,6 +23,7 @@ from typing import Any
 
 import uharfbuzz
 from reportlab.lib import colors
+from reportlab.lib.rl_accel import fp_str
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import SUBSETN, ShapeData, ShapedStr, TTFont
 from reportlab.platypus import Flowable
@@ -298,8 +299,23 @@ def _split_long(word: str, limit: float, style: TextStyle) -> list[str]:
     return parts
 
 
+_layouts: dict[tuple[str, float, TextStyle], list[Line]] = {}
+
+
 def layout(text: str, width: float, style: TextStyle) -> list[Line]:
-    """Greedy word wrap into `width` points; words longer than a line are cut."""
+    """Greedy word wrap into `width` points; words longer than a line are cut. The same
+    cell text in the same column recurs thousands of times in a long list: wrapped once.
+    (Callers never change the lines they get.)"""
+    key = (text, width, style)
+    hit = _layouts.get(key)
+    if hit is None:
+        if len(_layouts) > _CACHE_MAX:
+            _layouts.clear()
+        hit = _layouts[key] = _layout(text, width, style)
+    return hit
+
+
+def _layout(text: str, width: float, style: TextStyle) -> list[Line]:
     limit = width * 1000.0 / style.size
     lines: list[Line] = []
     for para in str(text).split("\n"):
@@ -339,6 +355,28 @@ def text_width(text: str, style: TextStyle) -> float:
     return (words + spaces) * style.size / 1000.0
 
 
+def _ops(canv: Any, font_name: str, size: float, s: str) -> str:
+    """The PDF operators that show `s` (font selection included), formatted once per
+    document: a long review repeats the same names, places and labels thousands of times,
+    and within one document their operators are always the same (each piece selects its
+    font, so no state carries over from the piece before)."""
+    cache = canv.__dict__.setdefault("_muskan_text_ops", {})
+    key = (font_name, size, isinstance(s, ShapedStr), str(s))
+    ops: str | None = cache.get(key)
+    if ops is None:
+        fmt = canv.__dict__.get("_muskan_text_fmt")
+        if fmt is None:
+            fmt = canv.__dict__["_muskan_text_fmt"] = canv.beginText(0, 0)
+        fmt.setFont(font_name, size)
+        ops = cache[key] = fmt._formatText(s)
+    return ops
+
+
+def _show(canv: Any, x: float, y: float, ops: list[str]) -> None:
+    # one text object per line, no line feed: extractors read the line as one
+    canv._code.append(f"BT 1 0 0 1 {fp_str(x, y)} Tm {' '.join(ops)} ET")
+
+
 def draw_line(canv: Any, x: float, y: float, line: Line, style: TextStyle) -> None:
     canv.setFillColor(style.color)
     merged: list[Piece] = []
@@ -348,12 +386,15 @@ def draw_line(canv: Any, x: float, y: float, line: Line, style: TextStyle) -> No
             merged[-1] = (font, last[1] + s)
         else:
             merged.append((font, s))
-    # one text object per line, no line feed: extractors read the line as one
-    t = canv.beginText(x, y)
-    for font, s in merged:
-        t.setFont(font.fontName, style.size)
-        t.textOut(s)
-    canv.drawText(t)
+    _show(canv, x, y, [_ops(canv, font.fontName, style.size, s) for font, s in merged])
+
+
+def draw_plain(canv: Any, x: float, y: float, text: str, size: float, align: str = "LEFT") -> None:
+    """ASCII text in the Latin font (table figures, dates, ids): nothing to shape."""
+    if align != "LEFT":
+        w = pdfmetrics.stringWidth(text, LATIN, size)
+        x -= w if align == "RIGHT" else w / 2.0
+    _show(canv, x, y, [_ops(canv, LATIN, size, text)])
 
 
 def draw_text(
