@@ -23,6 +23,7 @@ from .errors import FieldError, NotFoundError, ValidationError
 from .ids import new_id
 from .match_rules import case_name
 from .models import Case, CaseLink, MatchCandidate, MatchVerdict, Station
+from .roles import Action, require
 
 INBOX_ORDERS = ("distance", "newest", "district")
 
@@ -118,6 +119,7 @@ class AlertService:
             raise ValidationError(
                 [FieldError("verdict", "bad_value", f"'{verdict}' is not one of: {choices}")]
             ) from None
+        _require(self.ctx, Action.VERDICT)
         note = (note or "").strip() or None
         if note is None and v is not Verdict.REJECTED:
             raise ValidationError(
@@ -331,6 +333,13 @@ def _inbox_row(r: Any) -> dict[str, Any]:
             "photo_sha256": r["found_photo_sha"],
         },
     }
+
+
+def _require(ctx: Context, action: Action) -> None:
+    """The acting officer's role must allow it (a register without logins acts as SHO)."""
+    role = getattr(ctx, "role", None)
+    if role is not None:
+        require(role, action)
 
 
 def _iso(d: dt.date | None) -> str | None:

@@ -27,10 +27,12 @@ from .errors import MuskanError, NotFoundError
 from .face_align import AlignedFace, FaceLandmarks, align_face, detect_landmarks
 from .faces import MODEL, FaceBox, blob_to_vector, encode_face, face_distance, find_faces
 from .ids import new_id
+from .match_alerts import _require
 from .match_rules import DEFAULT_MATCH, Lead, MatchSettings, case_name, reason, screen
 from .models import Case, CaseLink, FaceEmbedding, MatchCandidate, MatchVerdict, Photo, Station
 from .names import name_keys
 from .photos import PhotoStore, load_photo
+from .roles import Action
 
 AGREE, DIFFER, OPEN = "agree", "differ", "open"
 _WORD = re.compile(r"\w{3,}", re.UNICODE)
@@ -228,6 +230,7 @@ class ReviewService:
         self.store = PhotoStore(ctx.home)
 
     def pair(self, missing_id: str, found_id: str) -> PairReview:
+        _require(self.ctx, Action.VIEW)
         with self.ctx.db.write() as s:
             m, f = _case(s, missing_id), _case(s, found_id)
             if m.kind != Kind.MISSING or f.kind != Kind.FOUND:
@@ -345,6 +348,7 @@ class ReviewService:
     def open_lead(self, missing_id: str, found_id: str, missing_sha: str, found_sha: str) -> str:
         """An alert an officer raises from the ranked list (a lead above the alert level
         that is worth deciding); the existing one if these two photos were compared."""
+        _require(self.ctx, Action.VERDICT)
         with self.ctx.db.write() as s:
             old = s.scalar(
                 select(MatchCandidate.id).where(

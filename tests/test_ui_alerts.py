@@ -270,6 +270,18 @@ def test_drop_of_another_face_shows_no_candidate_above_the_alert_level(
         assert s.scalar(select(MatchCandidate.id)) is None
 
 
+def test_a_photo_dropped_on_a_case_window_searches_too(qtbot, window, register, faces_dir):
+    window.open_case(register["found"])
+    view = window.case_windows[-1]
+    view.activateWindow()
+    view.tabs.setFocus()
+    qtbot.waitUntil(view.acceptDrops, timeout=5000)
+    drop_file(view, faces_dir / "obama2.jpg")
+    search = window.alerts.windows[-1]
+    assert search.objectName() == "photoSearch"
+    assert [x.case_id for x in search.above_alert_level()] == [register["missing"]]
+
+
 def test_dropped_file_that_is_not_a_photo_of_a_face_says_why(qtbot, window, tmp_path):
     bad = tmp_path / "notes.jpg"
     bad.write_text("not a photo")

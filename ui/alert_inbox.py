@@ -431,6 +431,9 @@ class AlertsController(QObject):
 
         self.drop_filter = PhotoDropFilter(self.open_search, self)
         self.drop_filter.watch(win)
+        from PySide6.QtWidgets import QApplication
+
+        self.drop_filter.watch_focused_windows(QApplication.instance(), win)
         win.searchFinished.connect(lambda _n: self.watcher.poke())  # after saves and edits
         win.installEventFilter(self)
         self.retranslate()

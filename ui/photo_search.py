@@ -8,6 +8,7 @@ still shown, greyed, because an officer may know something the distance does not
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -62,10 +63,42 @@ class PhotoDropFilter(QObject):
     def __init__(self, open_search: Callable[[Path], Any], parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.open_search = open_search
+        self._watched: set[int] = set()
 
     def watch(self, window: QWidget) -> None:
+        key = id(window)
+        if key in self._watched:
+            return
+        self._watched.add(key)
         window.setAcceptDrops(True)
         window.installEventFilter(self)
+        window.destroyed.connect(lambda *_a: self._watched.discard(key))
+
+    def watch_focused_windows(self, app: Any, root: QWidget) -> None:
+        """Every window of `root` (the main window) that gets the focus (case views,
+        reports...) takes photo drops too: one signal per focus change, not a filter on
+        every event of the application. Forms with their own photo strip keep drops for
+        adding photos to the case."""
+        self._root = root
+        app.focusChanged.connect(self._on_focus)
+        root.destroyed.connect(lambda *_a: self._unhook(app))
+
+    def _unhook(self, app: Any) -> None:
+        with contextlib.suppress(RuntimeError, TypeError):  # already gone with the filter
+            app.focusChanged.disconnect(self._on_focus)
+
+    def _on_focus(self, _old: Any, new: Any) -> None:
+        if new is None:
+            return
+        from .widgets import PhotoStrip
+
+        window = new.window()
+        w = window
+        while w is not None and w is not self._root:
+            w = w.parentWidget()
+        if w is None or id(window) in self._watched or window.findChildren(PhotoStrip):
+            return
+        self.watch(window)
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:
         kind = event.type()
