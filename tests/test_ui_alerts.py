@@ -119,7 +119,7 @@ def answer_step_dialog(seen: dict[str, Any]) -> None:
 
 
 def test_alert_in_inbox_confirmed_links_cases_closes_and_is_audited(
-    qtbot, window, register, faces_dir
+    qtbot, window, register, faces_dir, tmp_path
 ):
     alerts = window.alerts
     assert alerts.badge.count == 0
@@ -180,6 +180,12 @@ def test_alert_in_inbox_confirmed_links_cases_closes_and_is_audited(
         assert ev.entity_id == cand.id and ev.actor == window.ctx.actor
         assert ev.details["verdict"] == "confirmed" and ev.details["link"] == "linked"
     assert window.ctx.actor in view.history.text() and "CCI called" in view.history.text()
+
+    # the confirmation sheet, printed from the view
+    assert view.sheet_button.isVisible()
+    sheet = tmp_path / "match.pdf"
+    view.on_match_sheet(str(sheet))
+    assert sheet.read_bytes().startswith(b"%PDF")
 
     # the next lifecycle step, with where the found child is filled in
     assert view.trace_button.isVisible()

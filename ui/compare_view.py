@@ -318,8 +318,13 @@ class CompareView(QWidget):
         self.trace_button.setObjectName("traceStep")
         self.trace_button.clicked.connect(self.on_trace)
         self.trace_button.hide()
+        self.sheet_button = QPushButton(self.verdict_box)
+        self.sheet_button.setObjectName("matchSheet")
+        self.sheet_button.clicked.connect(lambda: self.on_match_sheet())
+        self.sheet_button.hide()
         row.addWidget(self.record_button)
         row.addWidget(self.trace_button)
+        row.addWidget(self.sheet_button)
         row.addStretch(1)
         vv.addLayout(row)
         open_row = QHBoxLayout()
@@ -375,6 +380,7 @@ class CompareView(QWidget):
         )
         self.record_button.setText(self.tr("Record verdict"))
         self.trace_button.setText(self.tr("Mark the missing child traced…"))
+        self.sheet_button.setText(self.tr("Match sheet (PDF)…"))
         self.open_buttons["missing"].setText(self.tr("Open missing child's case"))
         self.open_buttons["found"].setText(self.tr("Open found child's record"))
         self._show_review()
@@ -534,6 +540,7 @@ class CompareView(QWidget):
         m_status = rv.missing["status"]
         can_trace = "trace" in allowed_actions(Kind.MISSING, Status(m_status))
         self.trace_button.setVisible(rv.linked and can_trace)
+        self.sheet_button.setVisible(bool(cand and cand["status"] == "confirmed"))
         self._show_candidates()
 
     def _fill_strips(self) -> None:
@@ -701,6 +708,29 @@ class CompareView(QWidget):
     def _verdict_error(self, text: str) -> None:
         self.verdict_error.setText(text)
         self.verdict_error.show()
+
+    def on_match_sheet(self, path: str | None = None) -> None:
+        """The one-page confirmation sheet (both photos, distance, verdict) to file."""
+        from PySide6.QtWidgets import QFileDialog
+
+        from muskan_desktop.reports import match_sheet
+
+        cand = self.review.candidate if self.review else None
+        if not cand:
+            return
+        if not path:
+            path, _ = QFileDialog.getSaveFileName(
+                self, self.tr("Save the match sheet"), "match.pdf", "PDF (*.pdf)"
+            )
+        if not path:
+            return
+        ctx, lang, alert_id = self.ctx, "hi" if self.hindi else "en", cand["alert_id"]
+        self.sheet_path = path
+        self.runner.run(
+            lambda _c: match_sheet(ctx, alert_id, lang, path),
+            on_error=lambda exc: show_error(self, exc),
+            label="match sheet",
+        )
 
     def on_trace(self) -> QDialog | None:
         """The missing child's "traced" step, with where the found child is filled in."""
