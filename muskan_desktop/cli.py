@@ -46,6 +46,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--version", action="version", version=f"Muskan Desktop {__version__}")
     p.add_argument(
+        "--self-test",
+        action="store_true",
+        help="check this installation in a temporary data folder (register, face matching, "
+        "Hindi PDF, main window) and exit: 0 if every check passed",
+    )
+    p.add_argument(
         "--home",
         metavar="DIR",
         help="data folder (default: MUSKAN_HOME or the per-user data folder)",
@@ -194,6 +200,10 @@ def main(argv: Sequence[str] | None = None, open_gui: Callable[[Path], int] | No
     ui/, since the core never imports the front end) opens the desktop app."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.self_test:  # `muskan` runs it before this point, with the window check
+        from .selftest import run
+
+        return run(window=None)
     home = data_home(args.home)
     if args.command is None:
         if open_gui is None:

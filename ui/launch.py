@@ -14,8 +14,30 @@ def open_gui(home: Path) -> int:
     return run(home)
 
 
+def self_test() -> int:
+    """`muskan --self-test`: the core's checks plus the main window, off screen."""
+    import logging
+    import os
+
+    from muskan_desktop.selftest import run
+    from ui.selftest_window import check_window
+
+    code = run(window=check_window)
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)  # skip interpreter teardown of live Qt objects (PySide6 may crash there)
+
+
 def main() -> int:
-    return cli_main(sys.argv[1:], open_gui=open_gui)
+    if getattr(sys, "frozen", False):  # the Windows bundle: child processes of match_batch
+        import multiprocessing
+
+        multiprocessing.freeze_support()
+    argv = sys.argv[1:]
+    if "--self-test" in argv:
+        return self_test()
+    return cli_main(argv, open_gui=open_gui)
 
 
 if __name__ == "__main__":
