@@ -537,6 +537,14 @@
 <context>
     <name>CompareView</name>
     <message>
+        <source>Match sheet (PDF)…</source>
+        <translation>मिलान पत्रक (PDF)…</translation>
+    </message>
+    <message>
+        <source>Save the match sheet</source>
+        <translation>मिलान पत्रक सहेजें</translation>
+    </message>
+    <message>
         <location filename="../../ui/compare_view.py" line="347"/>
         <source>Compare a missing child and a found child</source>
         <translation>गुमशुदा और मिले बच्चे की तुलना</translation>
