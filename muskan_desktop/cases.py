@@ -36,6 +36,7 @@ from .models import (
     TracingEntry,
 )
 from .names import name_keys
+from .roles import Action, require
 from .sync import outbox
 from .validation import clean_case, parse_date
 
@@ -169,6 +170,7 @@ class CaseService:
         district: str | None = None,
     ) -> Case:
         """Validate and save one case; committed (on disk) when this returns."""
+        require(self.ctx.role, Action.CREATE)
         clean = self.validate_new(fields)
         with self.ctx.db.write() as s:
             st = self.resolve_station(s, station, district)
@@ -228,6 +230,7 @@ class CaseService:
     ) -> Case:
         """Edit fields of a case; `version` (the one the officer started from) guards against
         lost updates."""
+        require(self.ctx.role, Action.EDIT)
         for f in ("kind", "status"):
             if f in changes:
                 raise ValidationError([FieldError(f, "not_editable", "cannot be edited here")])
@@ -257,7 +260,11 @@ class CaseService:
 
     # -- lifecycle --------------------------------------------------------------------------
     def transition(self, case_id: str, action: str, details: Mapping[str, Any]) -> Case:
-        """Move a case one lifecycle step, recording who, when and what the step requires."""
+        """Move a case one lifecycle step, recording who, when and what the step requires.
+        Closing a case as a duplicate report takes it out of the register's figures: that is
+        merging data away, so it needs the privilege to delete."""
+        merge = action == "close" and details.get("closed_reason") == "duplicate_report"
+        require(self.ctx.role, Action.DELETE if merge else Action.EDIT)
         with self.ctx.db.write() as s:
             case = self._load(s, case_id)
             kind, status = Kind(case.kind), Status(case.status)
@@ -350,6 +357,7 @@ class CaseService:
 
     # -- tracing log and risk ---------------------------------------------------------------
     def add_tracing_entry(self, case_id: str, action: str, done_on: Any = None) -> TracingEntry:
+        require(self.ctx.role, Action.EDIT)
         text = (action or "").strip()
         errors = []
         if not text:
@@ -387,6 +395,7 @@ class CaseService:
         note: str | None = None,
         review_due: Any = None,
     ) -> RiskAssessment:
+        require(self.ctx.role, Action.EDIT)
         errors = []
         if level not in tuple(RiskLevel):
             errors.append(FieldError("level", "bad_level", "use low, medium or high"))
@@ -425,6 +434,7 @@ class CaseService:
     # -- reading ----------------------------------------------------------------------------
     def get(self, case_id: str) -> Case:
         """Open a case for a person to see: recorded in the audit trail."""
+        require(self.ctx.role, Action.VIEW)
         with self.ctx.db.write() as s:
             case = self._load(s, case_id)
             audit.record(s, self.ctx, "case_view", "case", case.id)
@@ -433,6 +443,7 @@ class CaseService:
 
     def details(self, case_id: str) -> dict[str, Any]:
         """Everything the case view shows, as plain data (audited as a view)."""
+        require(self.ctx.role, Action.VIEW)
         with self.ctx.db.write() as s:
             case = self._load(s, case_id)
             audit.record(s, self.ctx, "case_view", "case", case.id)

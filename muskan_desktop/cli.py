@@ -58,7 +58,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--officer",
-        help="acting officer for the audit trail (default: MUSKAN_OFFICER or the OS user)",
+        help="the officer logging in (default: MUSKAN_OFFICER or the OS user); the "
+        "password is asked, or read from MUSKAN_PASSWORD",
     )
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -167,7 +168,12 @@ def build_parser() -> argparse.ArgumentParser:
 # Command groups that live in their own modules (kept light to import: no dlib or ReportLab
 # at module level). Each has add_parsers(subparsers), COMMANDS {(command, action): fn(ctx,
 # args)} and READ_ONLY (commands that must not create an empty register).
-PLUGINS = ("muskan_desktop.report_cli", "muskan_desktop.match_cli", "muskan_desktop.sync_cli")
+PLUGINS = (
+    "muskan_desktop.report_cli",
+    "muskan_desktop.match_cli",
+    "muskan_desktop.security_cli",
+    "muskan_desktop.sync_cli",
+)
 
 
 def _plugins() -> list[Any]:
@@ -254,7 +260,14 @@ def _dispatch(args: argparse.Namespace, home: Path) -> int:
         commands.update(module.COMMANDS)
         read_only |= set(module.READ_ONLY)
     create = (args.command, action) not in read_only
-    ctx = open_context(home, create=create, actor=args.officer)
+    from .keystore import has_keys
+    from .security_cli import ask_password
+
+    if has_keys(home):  # an existing register: failed logins and lockouts are logged too
+        setup_file_logging(home)
+    # With officer accounts on the register, every command logs in: the password comes
+    # from MUSKAN_PASSWORD or is asked on the terminal (never an argument).
+    ctx = open_context(home, create=create, actor=args.officer, password=ask_password)
     setup_file_logging(home)
     try:
         return int(commands[(args.command, action)](ctx, args))

@@ -32,6 +32,9 @@ class Context:
     clock: Callable[[], dt.datetime] = utcnow
     today: Callable[[], dt.date] = local_today
     settings: dict[str, str] = field(default_factory=dict)
+    # The acting officer's role (roles.Role); open_context sets it from the login, or SHO
+    # while the register has no accounts yet (set-up mode). "" allows nothing.
+    role: str = "sho"
 
     @property
     def home(self) -> Path:
@@ -49,14 +52,61 @@ def default_actor() -> str:
         return "officer"
 
 
-def open_context(home: Path, *, create: bool = True, actor: str | None = None) -> Context:
+def open_context(
+    home: Path,
+    *,
+    create: bool = True,
+    actor: str | None = None,
+    password: str | Callable[[], str] | None = None,
+    login: bool = True,
+) -> Context:
+    """Open the register and log in. With no accounts yet (set-up mode) the actor is the SHO.
+    Otherwise the officer (`actor`, else MUSKAN_OFFICER, else the OS user) logs in with
+    `password` (else MUSKAN_PASSWORD); `login=False` leaves the context allowed nothing
+    until the window's login dialog logs someone in."""
     db = Database.open(home, create=create)
-    device = get_meta(db, "device_id")
-    if device is None:
-        device = new_id()
-        with db.write() as s:
-            s.merge(Meta(key="device_id", value=device))
-    return Context(db=db, actor=actor or default_actor(), device=device)
+    try:
+        device = get_meta(db, "device_id")
+        if device is None:
+            device = new_id()
+            with db.write() as s:
+                s.merge(Meta(key="device_id", value=device))
+        if db.keys is not None and get_meta(db, "folder_encrypted") != "1":
+            # photos and old backups from before encryption (a new register has none)
+            from .security_migrate import finish_folder
+
+            finish_folder(home, db.keys)
+            with db.write() as s:
+                s.merge(Meta(key="folder_encrypted", value="1"))
+        ctx = Context(db=db, actor=actor or default_actor(), device=device)
+        _log_in(ctx, actor, password, login)
+    except BaseException:
+        db.close()
+        raise
+    return ctx
+
+
+def _log_in(
+    ctx: Context, actor: str | None, password: str | Callable[[], str] | None, login: bool
+) -> None:
+    from .accounts import AccountService, LoginRequired, has_accounts
+
+    with ctx.db.read() as s:
+        if not has_accounts(s):
+            return  # set-up mode: role stays SHO
+    ctx.role = ""
+    if not login:
+        return
+    if password is None:
+        password = os.environ.get("MUSKAN_PASSWORD")
+    if callable(password):
+        password = password()
+    if not password:
+        raise LoginRequired(
+            "This register has officer accounts: log in. Give the officer with --officer "
+            "(or MUSKAN_OFFICER) and the password when asked (scripts: MUSKAN_PASSWORD)."
+        )
+    AccountService(ctx).login(ctx.actor, password, channel="cli")
 
 
 def get_meta(db: Database, key: str) -> str | None:

@@ -2,7 +2,9 @@
 
 "Saved" means on disk: WAL with synchronous=FULL. Writes take the write lock up front
 (BEGIN IMMEDIATE) so two programs on one register wait for each other instead of failing
-half-way. An encrypted engine (SQLCipher) or the sync outbox plug in here and in the services.
+half-way. The file is encrypted with SQLCipher under a random raw key from keystore.py (no
+key derivation on open); a register written before encryption is encrypted in place on its
+first open (security_migrate.py).
 """
 
 from __future__ import annotations
@@ -20,7 +22,9 @@ from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
+from . import keystore
 from .errors import StorageError
+from .keystore import RegisterKeys
 from .paths import DB_FILENAME, migrations_dir
 
 log = logging.getLogger(__name__)
@@ -32,6 +36,9 @@ SCHEMA_HEAD = "0009"
 # How long a command waits for another program's write (a 100,000-row import holds the
 # lock ~6 s). Tests shorten it with MUSKAN_BUSY_TIMEOUT_MS.
 BUSY_TIMEOUT_MS = int(os.environ.get("MUSKAN_BUSY_TIMEOUT_MS", "10000"))
+# Decrypted pages are kept in SQLite's page cache: a larger one than the 2 MB default keeps
+# a search over 100,000 cases from decrypting the same pages again (KiB, negative = size).
+CACHE_KIB = 65536
 
 
 class NoRegisterError(StorageError):
@@ -69,8 +76,9 @@ def storage_error(exc: BaseException, path: Path) -> StorageError | None:
 class Database:
     """An open register: an engine, a session factory for reads and one for writes."""
 
-    def __init__(self, path: Path, engine: Engine) -> None:
+    def __init__(self, path: Path, engine: Engine, keys: RegisterKeys | None = None) -> None:
         self.path = path
+        self.keys = keys
         self.home = path.parent
         self.engine = engine
         self._reader = sessionmaker(engine, expire_on_commit=False)
@@ -91,15 +99,25 @@ class Database:
             )
         current = None
         if exists:
-            _check_file(path)
-            current = _check_schema(path)
+            if _check_file(path):  # written before encryption: ours and not newer? encrypt it
+                _check_schema(path, None)
+                from .security_migrate import encrypt_database
+
+                keys = keystore.load_keys(home, create=True)  # stored before the data moves
+                encrypt_database(path, keys)
+            elif not keystore.has_keys(home):
+                raise storage_error(Exception("not a database"), path) or StorageError(str(path))
+            else:
+                keys = keystore.load_keys(home, create=False)
+            current = _check_schema(path, keys)
         else:
             try:
                 home.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
                 raise StorageError(f"Cannot create the data folder {home}: {exc.strerror}") from exc
-        engine = make_engine(path)
-        db = cls(path, engine)
+            keys = keystore.load_keys(home, create=True)
+        engine = make_engine(path, keys)
+        db = cls(path, engine, keys)
         if current == SCHEMA_HEAD:
             return db
         try:
@@ -183,8 +201,8 @@ class Database:
         folder.mkdir(parents=True, exist_ok=True)
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
         target = folder / f"muskan-{label}-{stamp}.db"
-        src = sqlite3.connect(self.path)
-        dst = sqlite3.connect(target)
+        src = connect_raw(self.path, self.keys)
+        dst = connect_raw(target, self.keys)
         try:
             src.backup(dst)
         finally:
@@ -201,19 +219,39 @@ def alembic_config() -> Any:
     return cfg
 
 
-def _check_file(path: Path) -> None:
+def connect_raw(path: Path | str, keys: RegisterKeys | None, **kw: Any) -> Any:
+    """A DB-API connection outside SQLAlchemy (backups, checks, tests): keyed when `keys`."""
+    if keys is None:
+        return sqlite3.connect(path, **kw)
+    import sqlcipher3
+
+    con = sqlcipher3.connect(str(path), **kw)
+    con.execute(f"PRAGMA key = {keys.db_pragma}")
+    return con
+
+
+def db_errors() -> tuple[type[Exception], ...]:
+    """sqlite3's and sqlcipher3's DatabaseError (two DB-API modules, two class trees)."""
+    import sqlcipher3
+
+    return (sqlite3.DatabaseError, sqlcipher3.dbapi2.DatabaseError)
+
+
+def _check_file(path: Path) -> bool:
+    """Readable and writable? True when it is a plain (not yet encrypted) SQLite file."""
     try:
         with path.open("rb") as fh:
             header = fh.read(16)
     except PermissionError as exc:
         raise StorageError(f"The register {path} cannot be read: permission denied.") from exc
-    if header != SQLITE_HEADER:
+    if len(header) < 16:
         raise storage_error(Exception("file is not a database"), path) or StorageError(str(path))
     if not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK):
         raise storage_error(Exception("readonly"), path) or StorageError(str(path))
+    return header == SQLITE_HEADER
 
 
-def _check_schema(path: Path) -> str | None:
+def _check_schema(path: Path, keys: RegisterKeys | None) -> str | None:
     """Before anything writes to it (WAL mode, migrations): is this file ours, and not newer?
     Returns its schema revision."""
     try:
@@ -222,7 +260,8 @@ def _check_schema(path: Path) -> str | None:
         # crash mid-checkpoint), the main file alone may be stale: read through the WAL.
         wal = path.with_name(path.name + "-wal")
         mode = "ro" if wal.exists() and wal.stat().st_size else "ro&immutable=1"
-        con = sqlite3.connect(f"file:{path}?mode={mode}", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+        uri = f"file:{path}?mode={mode}"
+        con = connect_raw(uri, keys, uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
         try:
             tables = {
                 r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")
@@ -233,7 +272,7 @@ def _check_schema(path: Path) -> str | None:
                 current = row[0] if row else None
         finally:
             con.close()
-    except sqlite3.DatabaseError as exc:
+    except db_errors() as exc:
         raise storage_error(exc, path) or StorageError(f"{path}: {exc}") from exc
     if tables and "alembic_version" not in tables:
         raise StorageError(
@@ -254,17 +293,24 @@ def _check_schema(path: Path) -> str | None:
     return current
 
 
-def make_engine(path: Path) -> Engine:
-    engine = create_engine(
-        f"sqlite:///{path}",
-        connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
-    )
+def make_engine(path: Path, keys: RegisterKeys | None = None) -> Engine:
+    args = {"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False}
+    if keys is None:
+        engine = create_engine(f"sqlite:///{path}", connect_args=args)
+    else:
+        from sqlalchemy.engine import URL
+        from sqlalchemy.pool import QueuePool
+
+        # the pysqlcipher dialect runs `PRAGMA key` first on every new connection
+        url = URL.create("sqlite+pysqlcipher", password=f"x'{keys.db.hex()}'", database=str(path))
+        engine = create_engine(url, connect_args=args, poolclass=QueuePool)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
         # Let SQLAlchemy, not the sqlite3 module, decide where transactions begin.
         dbapi_conn.isolation_level = None
         cur = dbapi_conn.cursor()
+        cur.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
         cur.execute("PRAGMA journal_mode=WAL")
         cur.execute("PRAGMA synchronous=FULL")
         cur.execute("PRAGMA foreign_keys=ON")

@@ -21,6 +21,7 @@ from .domain import Category, Kind, Status
 from .errors import MuskanError
 from .models import Case, LifecycleEvent, RiskAssessment, TracingEntry
 from .paths import resource
+from .roles import Action, require
 
 OTHER_STATES = [
     "Delhi",
@@ -107,6 +108,7 @@ class DemoGenerator:
         )
 
     def generate(self, n: int, progress: Callable[[int, int], None] | None = None) -> int:
+        require(self.ctx.role, Action.CREATE)
         svc = CaseService(self.ctx)
         with self.ctx.db.write() as s:
             if s.scalar(select(func.count()).select_from(Case)):

@@ -36,6 +36,7 @@ from .match_rules import MatchSettings as MatchSettings
 from .match_rules import case_name, distance_reason, screen
 from .models import Case, FaceEmbedding, MatchCandidate, Photo, Station
 from .photos import LoadedPhoto, PhotoService, PhotoStore, load_photo
+from .roles import Action, require
 
 log = logging.getLogger(__name__)
 
@@ -104,6 +105,7 @@ class MatchService:
 
         Nothing is stored when the photo or its face is refused (PhotoError, FaceError).
         """
+        require(self.ctx.role, Action.CREATE)
         day = self.photos._taken_on(taken_on)
         name = label or (Path(source).name if isinstance(source, str | Path) else "The photo")
         loaded = load_photo(
@@ -382,6 +384,7 @@ class MatchService:
         max_distance: float | None = None,
     ) -> list[Lead]:
         """Rank the register's cases for a photo that is not stored (a search, audited)."""
+        require(self.ctx.role, Action.VIEW)
         if top < 1:
             raise ValidationError([FieldError("top", "bad_value", "must be at least 1")])
         name = Path(source).name if isinstance(source, str | Path) else "The photo"

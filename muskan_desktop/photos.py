@@ -33,6 +33,7 @@ from .context import Context
 from .errors import FieldError, MuskanError, NotFoundError, StorageError, ValidationError
 from .ids import new_id
 from .models import Case, Photo
+from .roles import Action, require
 from .validation import parse_date
 
 log = logging.getLogger(__name__)
@@ -232,27 +233,79 @@ def _to_rgb(img: Image.Image) -> Image.Image:
     return img if mode == "RGB" else img.convert("RGB")
 
 
+# An encrypted photo or thumbnail file: MAGIC, a 12-byte nonce, AES-256-GCM ciphertext+tag.
+# The associated data binds a file to its name, so swapped files do not decrypt.
+MAGIC = b"MSKENC1\x00"
+ENC_OVERHEAD = len(MAGIC) + 12 + 16
+
+
 class PhotoStore:
     """Photo files in the data folder, named by their SHA-256 (so each is stored once).
 
-    photos/<sha[:2]>/<sha>.<ext> holds the original bytes; thumbs/<sha[:2]>/<sha>.jpg a small
-    upright JPEG. Writes are atomic and durable: temp file, fsync, rename, fsync the folder.
+    photos/<sha[:2]>/<sha>.<ext> holds the original; thumbs/<sha[:2]>/<sha>.jpg a small
+    upright JPEG; both encrypted with the register's photo key (AES-GCM). A plain file (from
+    before encryption, until security_migrate has rewritten it) is still read. Writes are
+    atomic and durable: temp file, fsync, rename, fsync the folder.
     """
 
-    def __init__(self, home: Path) -> None:
+    def __init__(self, home: Path, key: bytes | None = None) -> None:
         self.home = Path(home)
         self.photos = self.home / "photos"
         self.thumbs = self.home / "thumbs"
+        self._key = key
+
+    @property
+    def key(self) -> bytes:
+        if self._key is None:
+            from . import keystore
+
+            self._key = keystore.load_keys(self.home).photo
+        return self._key
 
     def put(self, loaded: LoadedPhoto) -> Path:
         """Store the original (once) and its thumbnail; returns the original's path."""
         target = self.photos / loaded.sha256[:2] / f"{loaded.sha256}.{loaded.ext}"
-        if not (target.is_file() and target.stat().st_size == len(loaded.data)):
-            self._write(target, loaded.data)
+        if not (target.is_file() and target.stat().st_size == len(loaded.data) + ENC_OVERHEAD):
+            self._write(target, self.seal(loaded.data, loaded.sha256))
         thumb = self._thumb_path(loaded.sha256)
         if not thumb.is_file():
-            self._write(thumb, make_thumbnail(loaded.image))
+            self._write(thumb, self.seal(make_thumbnail(loaded.image), loaded.sha256, "thumb"))
         return target
+
+    def seal(self, data: bytes, sha: str, kind: str = "photo") -> bytes:
+        from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+        nonce = os.urandom(12)
+        return MAGIC + nonce + AESGCM(self.key).encrypt(nonce, data, f"{kind}:{sha}".encode())
+
+    def open_sealed(self, data: bytes, sha: str, kind: str, label: str) -> bytes:
+        """The plain bytes of a stored file (a plain legacy file comes back as it is)."""
+        if not data.startswith(MAGIC):
+            return data
+        from cryptography.exceptions import InvalidTag
+        from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+        n = len(MAGIC)
+        try:
+            aad = f"{kind}:{sha}".encode()
+            return AESGCM(self.key).decrypt(data[n : n + 12], data[n + 12 :], aad)
+        except InvalidTag:
+            raise PhotoError(
+                "corrupt",
+                f"The stored copy {label} is damaged or was not written by this register. "
+                "Restore the data folder from a backup.",
+            ) from None
+
+    def thumbnail_bytes(self, sha: str) -> bytes | None:
+        """The thumbnail's JPEG bytes (decrypted), or None if there is none."""
+        p = self.thumbnail(sha)
+        if p is None:
+            return None
+        try:
+            data = p.read_bytes()
+        except OSError:
+            return None
+        return self.open_sealed(data, sha, "thumb", p.name)
 
     def path(self, sha: str) -> Path | None:
         folder = self.photos / _check_sha(sha)[:2]
@@ -275,6 +328,7 @@ class PhotoStore:
             data = p.read_bytes()
         except OSError as exc:
             raise PhotoError("unreadable", f"{p} cannot be read: {exc.strerror}.") from None
+        data = self.open_sealed(data, sha, "photo", p.name)
         if hashlib.sha256(data).hexdigest() != sha:
             raise PhotoError(
                 "corrupt",
@@ -367,6 +421,7 @@ class PhotoService:
         dies in between, an orphan file is left (harmless: adding the photo again finds it, and
         files are named by content), but a row never points to a missing file.
         """
+        require(self.ctx.role, Action.CREATE)
         day = self._taken_on(taken_on)
         loaded = load_photo(source, max_bytes=self.max_bytes, max_pixels=self.max_pixels)
         with self.ctx.db.read() as s:
@@ -407,21 +462,23 @@ class PhotoService:
                 )
             )
 
-    def open_for_view(self, photo_id: str) -> Path:
-        """The original file to show a person; every view is recorded in the audit trail."""
+    def open_for_view(self, photo_id: str) -> bytes:
+        """The original photo (decrypted, hash-checked) to show a person; every view is
+        recorded in the audit trail."""
+        require(self.ctx.role, Action.VIEW)
         with self.ctx.db.write() as s:
             photo = s.get(Photo, photo_id.strip()) if photo_id else None
             if photo is None:
                 raise NotFoundError(f"No photo with id {photo_id!r} in this register.")
-            path = self.store.path(photo.sha256)
-            if path is None:
+            if self.store.path(photo.sha256) is None:
                 raise NotFoundError(
                     f"The file of this photo is missing from {self.store.photos}; "
                     "restore the data folder from a backup."
                 )
+            data = self.store.read(photo.sha256)
             details = {"photo_id": photo.id, "sha256": photo.sha256}
             audit.record(s, self.ctx, "photo_view", "case", photo.case_id, **details)
-        return path
+        return data
 
     def _taken_on(self, value: Any) -> dt.date | None:
         if value is None or (isinstance(value, str) and not value.strip()):

@@ -18,6 +18,7 @@ from typing import Any
 from . import audit, places
 from .context import Context
 from .errors import FieldError, MuskanError, ValidationError
+from .roles import Action, require
 
 
 class ReportCancelled(MuskanError):
@@ -382,6 +383,7 @@ def review_report(
     from .reports_text import BUILD_LOCK
     from .stats import review_stats
 
+    require(ctx.role, Action.REPORT)
     check_lang(lang)
     if date_to < date_from:
         raise ValidationError([FieldError("to", "bad_value", "the period ends before it starts")])
@@ -439,6 +441,7 @@ def notice(
     """A one-page notice for circulation about a missing child (or a found child)."""
     from .reports_cases import build_notice
 
+    require(ctx.role, Action.REPORT)
     return build_notice(ctx, case_id, Labels(check_lang(lang)), Path(out), with_guardian_phone)
 
 
@@ -446,6 +449,7 @@ def match_sheet(ctx: Context, candidate_id: str, lang: str, out: Path | str) -> 
     """The confirmation sheet of a confirmed face match (both photos, distance, verdict)."""
     from .reports_cases import build_match_sheet
 
+    require(ctx.role, Action.REPORT)
     return build_match_sheet(ctx, candidate_id, Labels(check_lang(lang)), Path(out))
 
 

@@ -44,6 +44,7 @@ _GRANTS: dict[Role, frozenset[Action]] = {
             Action.REPORT,
             Action.VERDICT,
             Action.AUDIT,
+            Action.ACCOUNTS,  # the station's own officers (a station may have no admin)
             Action.SYNC,
         }
     ),

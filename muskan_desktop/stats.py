@@ -18,6 +18,7 @@ from . import audit, places
 from .context import Context
 from .domain import Category, Kind
 from .models import Case, Station
+from .roles import Action, require
 
 PENDING_AGE = ("under_1_month", "1_4_months", "4_12_months", "over_1_year")
 ESCALATE_AFTER_DAYS = 120  # four months missing: to the anti-human-trafficking unit
@@ -72,6 +73,7 @@ def review_stats(
     record: bool = True,
 ) -> dict[str, Any]:
     """All review-meeting figures for the period (and district, if given)."""
+    require(ctx.role, Action.REPORT)
     home = places.home_state().en
     with ctx.db.write() as s:
         stations = {st.id: st for st in s.scalars(select(Station))}

@@ -31,6 +31,7 @@ from .domain import INITIAL_STATUS, Kind
 from .errors import FieldError, MuskanError, ValidationError
 from .ids import new_id
 from .models import Case, Station
+from .roles import Action, require
 from .search import SORTABLE, CaseFilter, SearchIndex
 from .validation import FIELDS
 
@@ -135,6 +136,7 @@ def import_csv(
     `progress(done, total)` counts work: each row once when checked, each good row once more
     when written. `cancel()` returning True stops with nothing written (raises Cancelled).
     """
+    require(ctx.role, Action.CREATE)
     path = Path(path)
     header_at, header, total = _survey(path)
     cols = _import_columns(header, path.name)
@@ -312,6 +314,7 @@ def export_cases(
     """Write the cases `filter` selects (None: all; its limit is ignored) to .csv or .xlsx.
 
     Returns how many; the export is audited before the file appears under its name."""
+    require(ctx.role, Action.EXPORT)
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:

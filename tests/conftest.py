@@ -4,13 +4,24 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import sys
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-os.environ.setdefault("PYTHON_KEYRING_BACKEND", "keyring.backends.null.Keyring")
+# Headless Linux has no keyring: the suite brings one that its subprocesses share (the
+# register keys live there, as in the OS keyring). tests/test_security_encryption.py covers the
+# no-keyring passphrase path.
+_SUPPORT = str(Path(__file__).resolve().parent / "support")
+os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (_SUPPORT, os.environ.get("PYTHONPATH")) if p)
+sys.path.insert(0, _SUPPORT)
+os.environ.setdefault(
+    "KEYRING_TEST_FILE", os.path.join(tempfile.mkdtemp(prefix="muskan-keyring-"), "keys.json")
+)
+os.environ["PYTHON_KEYRING_BACKEND"] = "muskan_test_keyring.FileKeyring"
 
 from muskan_desktop.context import Context, open_context  # noqa: E402
 

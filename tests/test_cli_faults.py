@@ -25,6 +25,8 @@ from pathlib import Path
 
 import pytest
 
+from muskan_desktop.db import connect_raw
+from muskan_desktop.keystore import load_keys
 from muskan_desktop.paths import DB_FILENAME
 
 EXIT_BAD_INPUT = 2
@@ -407,7 +409,7 @@ def test_read_only_by_permissions(template: tuple[Path, str]) -> None:
 def test_locked_register(register: Path) -> None:
     """Another program holds the write lock: after the 5 s busy wait, a clear 'locked'."""
     before = snapshot(register)
-    holder = sqlite3.connect(register / DB_FILENAME, isolation_level=None)
+    holder = connect_raw(register / DB_FILENAME, load_keys(register, create=False), isolation_level=None)
     try:
         holder.execute("BEGIN EXCLUSIVE")
         for args in (ADD_CHILD, ("cases", "list")):
@@ -442,9 +444,9 @@ def _garbage_after_header(home: Path) -> None:
 def _garbage_table_pages(home: Path) -> None:
     """Header and schema intact; the root pages of the cases and audit tables overwritten."""
     db = home / DB_FILENAME
-    con = sqlite3.connect(db)
+    con = connect_raw(db, load_keys(home, create=False))
     try:
-        size = con.execute("PRAGMA page_size").fetchone()[0]
+        size = int(con.execute("PRAGMA page_size").fetchone()[0])
         roots = dict(con.execute("SELECT name, rootpage FROM sqlite_master WHERE type='table'"))
     finally:
         con.close()

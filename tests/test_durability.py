@@ -16,7 +16,6 @@ import csv
 import os
 import random
 import signal
-import sqlite3
 import subprocess
 import sys
 import threading
@@ -31,6 +30,8 @@ from sqlalchemy import func, select, text
 from muskan_desktop import audit
 from muskan_desktop.cases import CaseService
 from muskan_desktop.context import Context, open_context
+from muskan_desktop.db import connect_raw, db_errors
+from muskan_desktop.keystore import load_keys
 from muskan_desktop.models import AuditEvent, Case, NameKey
 from muskan_desktop.paths import DB_FILENAME
 
@@ -258,7 +259,7 @@ def test_import_killed_inside_its_write_transaction_is_all_or_nothing(
     new_register(home)
     before = audit_count(home)
     err = tmp_path / "import.err"
-    probe = sqlite3.connect(home / DB_FILENAME, timeout=0, isolation_level=None)
+    probe = connect_raw(home / DB_FILENAME, load_keys(home, create=False), timeout=0, isolation_level=None)
     in_transaction = False
     try:
         proc = start_import(home, big_csv, err)
@@ -267,7 +268,7 @@ def test_import_killed_inside_its_write_transaction_is_all_or_nothing(
                 try:
                     probe.execute("BEGIN IMMEDIATE")
                     probe.execute("ROLLBACK")
-                except sqlite3.OperationalError as exc:
+                except db_errors() as exc:
                     assert "locked" in str(exc) or "busy" in str(exc), exc
                     os.kill(proc.pid, signal.SIGKILL)  # the importer holds the write lock
                     in_transaction = True

@@ -12,7 +12,6 @@ import hashlib
 import json
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -27,8 +26,10 @@ from sqlalchemy import func, select
 from muskan_desktop import faces, matching
 from muskan_desktop.cases import CaseService
 from muskan_desktop.context import Context
+from muskan_desktop.db import connect_raw, db_errors
 from muskan_desktop.errors import NotFoundError, ValidationError
 from muskan_desktop.faces import FaceBlurredError, SeveralFacesError
+from muskan_desktop.keystore import KeyUnavailable, load_keys
 from muskan_desktop.match_alerts import AlertService
 from muskan_desktop.match_index import EmbeddingIndex, cache_path
 from muskan_desktop.match_rules import screen
@@ -440,7 +441,7 @@ def make_folder(face_dir: Path, folder: Path, n: int) -> list[str]:
 
 
 def db_counts(home: Path) -> tuple[int, int, int]:
-    con = sqlite3.connect(home / DB_FILENAME, timeout=10)
+    con = connect_raw(home / DB_FILENAME, load_keys(home, create=False), timeout=10)
     try:
         return tuple(  # type: ignore[return-value]
             con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
@@ -469,7 +470,7 @@ def test_batch_import_killed_half_way_resumes_without_duplicates(tmp_path, face_
         try:
             if db_counts(home)[2] >= 3:
                 break
-        except sqlite3.OperationalError:  # not there yet, or not migrated yet
+        except (*db_errors(), KeyUnavailable):  # not there yet, or not migrated yet
             pass
         time.sleep(0.05)
     os.killpg(proc.pid, signal.SIGKILL)  # the whole import, its workers too
@@ -485,7 +486,7 @@ def test_batch_import_killed_half_way_resumes_without_duplicates(tmp_path, face_
     assert db_counts(home) == (n, n, n)
     r = muskan(home, *args, "--json")  # a third run has nothing to do
     assert json.loads(r.stdout)["imported"] == 0 and db_counts(home) == (n, n, n)
-    con = sqlite3.connect(home / DB_FILENAME)
+    con = connect_raw(home / DB_FILENAME, load_keys(home, create=False))
     names = [r[0] for r in con.execute("SELECT name_latin FROM cases ORDER BY name_latin")]
     con.close()
     assert names == sorted(f"Resident {i}" for i in range(n))

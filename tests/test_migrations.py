@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import sqlite3
-
 import pytest
 from alembic import command
 from sqlalchemy import inspect
 
 from muskan_desktop.context import open_context
-from muskan_desktop.db import SCHEMA_HEAD, Database, alembic_config, make_engine
+from muskan_desktop.db import SCHEMA_HEAD, Database, alembic_config, connect_raw, make_engine
 from muskan_desktop.errors import StorageError
 from muskan_desktop.models import Base
 from muskan_desktop.names import name_keys
@@ -76,7 +74,7 @@ def test_upgrade_from_earlier_revisions_keeps_cases_and_indexes_names(home, star
     try:
         backups = list((home / "backups").glob(f"muskan-before-{SCHEMA_HEAD}-*.db"))
         assert len(backups) == 1
-        old = sqlite3.connect(backups[0])
+        old = connect_raw(backups[0], ctx.db.keys)  # encrypted too, with the register
         assert old.execute("SELECT version_num FROM alembic_version").fetchone() == (start,)
         old.close()
         with ctx.db.read() as s:
@@ -87,9 +85,10 @@ def test_upgrade_from_earlier_revisions_keeps_cases_and_indexes_names(home, star
 
 
 def test_register_from_a_newer_version_is_refused_and_untouched(home):
-    Database.open(home).close()
+    db = Database.open(home)
+    db.close()
     path = home / DB_FILENAME
-    con = sqlite3.connect(path)
+    con = connect_raw(path, db.keys)
     con.execute("UPDATE alembic_version SET version_num = '0099'")
     con.commit()
     con.close()

@@ -29,7 +29,7 @@ from muskan_desktop.stats import PENDING_AGE, review_stats
 from .conftest import shared_dir
 
 OCT = (dt.date(2026, 10, 1), dt.date(2026, 10, 31))
-ENV = {**os.environ, "PYTHON_KEYRING_BACKEND": "keyring.backends.null.Keyring"}
+ENV = {**os.environ}
 
 
 # -- helpers -------------------------------------------------------------------------------

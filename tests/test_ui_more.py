@@ -166,9 +166,8 @@ def test_every_case_view_is_audited(qtbot, window):
 def test_a_locked_register_gets_a_plain_message_and_keeps_the_form(
     qtbot, window, modal_boxes, monkeypatch
 ):
-    import sqlite3
-
     import muskan_desktop.db as dbmod
+    from muskan_desktop.db import connect_raw
 
     win = window
     monkeypatch.setattr(dbmod, "BUSY_TIMEOUT_MS", 300)
@@ -178,7 +177,7 @@ def test_a_locked_register_gets_a_plain_message_and_keeps_the_form(
     type_into(qtbot, form.widgets["name_latin"], "Kavita Lakra")
     type_into(qtbot, form.widgets["sex"], "Girl")
     type_into(qtbot, form.widgets["age_years"], "8")
-    other = sqlite3.connect(win.ctx.db.path, isolation_level=None)
+    other = connect_raw(win.ctx.db.path, win.ctx.db.keys, isolation_level=None)
     other.execute("PRAGMA busy_timeout=0")
     other.execute("BEGIN EXCLUSIVE")
     try:

@@ -16,7 +16,7 @@ log = logging.getLogger(__name__)
 def open_register(home: Path):  # type: ignore[no-untyped-def]
     from muskan_desktop.context import open_context
 
-    return open_context(home)
+    return open_context(home, login=False)  # the window's login dialog logs the officer in
 
 
 def create_app(argv: list[str] | None = None):  # type: ignore[no-untyped-def]

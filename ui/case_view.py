@@ -237,11 +237,13 @@ class CaseView(QWidget):
             return
         store = PhotoStore(self.ctx.home)
         for p in PhotoService(self.ctx).list(self.case_id):
-            thumb = store.thumbnail(p.sha256)
+            thumb = store.thumbnail_bytes(p.sha256)  # stored encrypted: decrypted in memory
             label = QLabel(self.photos)
             label.setObjectName("casePhoto")
             if thumb:
-                label.setPixmap(QPixmap(str(thumb)))
+                pixmap = QPixmap()
+                pixmap.loadFromData(thumb)
+                label.setPixmap(pixmap)
             label.setToolTip(p.taken_on.isoformat() if p.taken_on else "")
             self.photo_row.addWidget(label)
         self.photo_row.addStretch(1)
@@ -369,6 +371,16 @@ class CaseView(QWidget):
         edit.clicked.connect(self.on_edit)
         self.actions_row.addWidget(edit)
         self.actions_row.addStretch(1)
+        from muskan_desktop.roles import Action, can
+
+        may_edit = can(self.ctx.role, Action.EDIT)  # a viewer reads; the core refuses too
+        for i in range(self.actions_row.count()):
+            w = self.actions_row.itemAt(i).widget()
+            if isinstance(w, QPushButton) and w is not notice:
+                w.setEnabled(may_edit)
+        notice.setEnabled(can(self.ctx.role, Action.REPORT))
+        self.tracing_add.setEnabled(may_edit)
+        self.risk_save.setEnabled(may_edit)
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange and self.data:

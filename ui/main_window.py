@@ -207,6 +207,9 @@ class MainWindow(QMainWindow):
         self.menu_lang = self.menu_view.addMenu("")
         self.menu_lang.addAction(self.act_english)
         self.menu_lang.addAction(self.act_hindi)
+        from .officer_menu import OfficerMenu
+
+        self.officers = OfficerMenu(self)  # login, roles, the Officer menu
         self.menu_help = self.menuBar().addMenu("")
         self.menu_help.addAction(self.act_about)
         self.toolbar = self.addToolBar("main")
@@ -298,6 +301,7 @@ class MainWindow(QMainWindow):
         self.menu_view.setTitle(self.tr("&View"))
         self.menu_lang.setTitle(self.tr("&Language / भाषा"))
         self.menu_help.setTitle(self.tr("&Help"))
+        self.officers.retranslate()
         self.model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, 8)
         self.model.refresh()
         self._show_counts(getattr(self, "_counts", {}), getattr(self, "_total", None))
@@ -310,6 +314,9 @@ class MainWindow(QMainWindow):
     # -- register ---------------------------------------------------------------------------
     def start(self) -> None:
         """Open the register off the GUI thread; the window is already on screen."""
+        if not self.officers.before_open(self.home):  # no keyring and no passphrase given
+            self.close()
+            return
         self.statusBar().showMessage(self.tr("Opening the register…"))
         self.runner.run(
             lambda _c: self._open_register(self.home),
@@ -320,27 +327,37 @@ class MainWindow(QMainWindow):
 
     def on_register_open(self, ctx: Context) -> None:
         self.ctx = ctx
+        self.officers.register_opened(ctx, self._register_ready)  # logs in first
+
+    def _register_ready(self) -> None:
+        ctx = self.ctx
+        assert ctx is not None
         self.model.set_db(ctx.db)
         self._set_enabled(True)
         self.statusBar().showMessage(str(ctx.db.path), 5000)
+        from muskan_desktop.cases import CaseService
+
         from .station_dialog import ensure_station
 
+        with ctx.db.read() as s:
+            first_run = CaseService(ctx).own_station(s) is None
         ensure_station(self, ctx)
+        if first_run:
+            self.officers.first_run()  # the SHO's account, right after the station
         self.run_search()
         from .alert_inbox import install_alerts
 
         install_alerts(self)  # match alert badge, inbox, comparison and photo search
         self.registerOpened.emit()
 
+    def on_logged_out(self) -> None:
+        """Nothing of the register stays on screen until the next login."""
+        self._set_enabled(False)
+        self.model.set_result(CaseFilter(), 0, [])
+
     def _set_enabled(self, on: bool) -> None:
-        for a in (
-            self.act_new_missing,
-            self.act_new_found,
-            self.act_import,
-            self.act_export,
-            self.act_reports,
-        ):
-            a.setEnabled(on)
+        for name in ("act_new_missing", "act_new_found", "act_import", "act_export", "act_reports"):
+            getattr(self, name).setEnabled(on and self.officers.allows(name))
 
     def current_filter(self) -> CaseFilter:
         f = CaseFilter(

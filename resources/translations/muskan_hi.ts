@@ -158,24 +158,103 @@
 <context>
     <name>AlertsController</name>
     <message>
-        <location filename="../../ui/alert_inbox.py" line="440"/>
+        <location filename="../../ui/alert_inbox.py" line="443"/>
         <source>&amp;Match alerts…</source>
         <translation>&amp;मिलान अलर्ट…</translation>
     </message>
     <message>
-        <location filename="../../ui/alert_inbox.py" line="441"/>
+        <location filename="../../ui/alert_inbox.py" line="444"/>
         <source>Search by &amp;photo…</source>
         <translation>&amp;फ़ोटो से खोजें…</translation>
     </message>
     <message>
-        <location filename="../../ui/alert_inbox.py" line="443"/>
+        <location filename="../../ui/alert_inbox.py" line="446"/>
         <source>Pick a photo (or drop one anywhere in the window) to see ranked candidates</source>
         <translation>फ़ोटो चुनें (या विंडो में कहीं भी छोड़ें) और क्रमवार संभावित बच्चे देखें</translation>
     </message>
     <message>
-        <location filename="../../ui/alert_inbox.py" line="485"/>
+        <location filename="../../ui/alert_inbox.py" line="488"/>
         <source>Search by photo</source>
         <translation>फ़ोटो से खोजें</translation>
+    </message>
+</context>
+<context>
+    <name>AuditView</name>
+    <message>
+        <location filename="../../ui/audit_view.py" line="37"/>
+        <source>Audit trail</source>
+        <translation>ऑडिट रिकॉर्ड</translation>
+    </message>
+    <message>
+        <location filename="../../ui/audit_view.py" line="42"/>
+        <location filename="../../ui/audit_view.py" line="63"/>
+        <source>Officer</source>
+        <translation>अधिकारी</translation>
+    </message>
+    <message>
+        <location filename="../../ui/audit_view.py" line="44"/>
+        <source>Action (e.g. case_view, export, login)</source>
+        <translation>कार्य (जैसे case_view, export, login)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/audit_view.py" line="46"/>
+        <source>Case id</source>
+        <translation>प्रकरण आईडी</translation>
+    </message>
+    <message>
+        <location filename="../../ui/audit_view.py" line="47"/>
+        <source>Show</source>
+        <translation>दिखाएँ</translation>
+    </message>
+    <message>
+        <location filename="../../ui/audit_view.py" line="49"/>
+        <source>Verify the chain</source>
+        <translation>शृंखला जाँचें</translation>
+    </message>
+    <message>
+        <location filename="../../ui/audit_view.py" line="61"/>
+        <source>Row</source>
+        <translation>पंक्ति</translation>
+    </message>
+    <message>
+        <location filename="../../ui/audit_view.py" line="62"/>
+        <source>When (UTC)</source>
+        <translation>कब (UTC)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/audit_view.py" line="64"/>
+        <source>Action</source>
+        <translation>कार्य</translation>
+    </message>
+    <message>
+        <location filename="../../ui/audit_view.py" line="65"/>
+        <source>Record</source>
+        <translation>अभिलेख</translation>
+    </message>
+    <message>
+        <location filename="../../ui/audit_view.py" line="66"/>
+        <source>Details</source>
+        <translation>विवरण</translation>
+    </message>
+    <message>
+        <location filename="../../ui/audit_view.py" line="74"/>
+        <source>Older events</source>
+        <translation>पुरानी घटनाएँ</translation>
+    </message>
+    <message>
+        <location filename="../../ui/audit_view.py" line="121"/>
+        <source>Checking…</source>
+        <translation>जाँच हो रही है…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/audit_view.py" line="134"/>
+        <source>The audit trail is intact: %1 events checked.</source>
+        <translation>ऑडिट रिकॉर्ड सुरक्षित है: %1 घटनाएँ जाँची गईं।</translation>
+    </message>
+    <message>
+        <location filename="../../ui/audit_view.py" line="143"/>
+        <source>The audit trail is broken at row %1 (%2, %3 by %4): this row or the one before it was changed or deleted after it was written.</source>
+        <translation>ऑडिट रिकॉर्ड पंक्ति %1 पर टूटा है (%2, %3 — कर्ता %4): यह पंक्ति या इससे पहले वाली पंक्ति लिखे जाने के बाद बदली या हटाई गई।</translation>
     </message>
 </context>
 <context>
@@ -350,17 +429,17 @@
         <translation>संपादित करें…</translation>
     </message>
     <message>
-        <location filename="../../ui/case_view.py" line="405"/>
+        <location filename="../../ui/case_view.py" line="415"/>
         <source>Save the notice</source>
         <translation>सूचना पत्र सहेजें</translation>
     </message>
     <message>
-        <location filename="../../ui/case_view.py" line="413"/>
+        <location filename="../../ui/case_view.py" line="423"/>
         <source>Guardian&apos;s phone</source>
         <translation>अभिभावक का फोन</translation>
     </message>
     <message>
-        <location filename="../../ui/case_view.py" line="414"/>
+        <location filename="../../ui/case_view.py" line="424"/>
         <source>Print the guardian&apos;s phone number on the notice?</source>
         <translation>क्या सूचना पत्र पर अभिभावक का फोन नंबर छापें?</translation>
     </message>
@@ -514,22 +593,22 @@
         <translation>अनिर्णीत: और जाँच चाहिए</translation>
     </message>
     <message>
-        <location filename="../../ui/compare_view.py" line="743"/>
+        <location filename="../../ui/compare_view.py" line="773"/>
         <source>open</source>
         <translation>खुला</translation>
     </message>
     <message>
-        <location filename="../../ui/compare_view.py" line="744"/>
+        <location filename="../../ui/compare_view.py" line="774"/>
         <source>confirmed</source>
         <translation>पुष्ट</translation>
     </message>
     <message>
-        <location filename="../../ui/compare_view.py" line="745"/>
+        <location filename="../../ui/compare_view.py" line="775"/>
         <source>rejected</source>
         <translation>अस्वीकृत</translation>
     </message>
     <message>
-        <location filename="../../ui/compare_view.py" line="746"/>
+        <location filename="../../ui/compare_view.py" line="776"/>
         <source>inconclusive</source>
         <translation>अनिर्णीत</translation>
     </message>
@@ -537,156 +616,158 @@
 <context>
     <name>CompareView</name>
     <message>
+        <location filename="../../ui/compare_view.py" line="383"/>
         <source>Match sheet (PDF)…</source>
         <translation>मिलान पत्रक (PDF)…</translation>
     </message>
     <message>
+        <location filename="../../ui/compare_view.py" line="723"/>
         <source>Save the match sheet</source>
         <translation>मिलान पत्रक सहेजें</translation>
     </message>
     <message>
-        <location filename="../../ui/compare_view.py" line="347"/>
+        <location filename="../../ui/compare_view.py" line="352"/>
         <source>Compare a missing child and a found child</source>
         <translation>गुमशुदा और मिले बच्चे की तुलना</translation>
     </message>
     <message>
-        <location filename="../../ui/compare_view.py" line="348"/>
+        <location filename="../../ui/compare_view.py" line="353"/>
         <source>Zoom (both photos):</source>
         <translation>ज़ूम (दोनों फ़ोटो):</translation>
     </message>
     <message>
-        <location filename="../../ui/compare_view.py" line="349"/>
+        <location filename="../../ui/compare_view.py" line="354"/>
         <source>Fit faces</source>
         <translation>चेहरे फ़िट करें</translation>
     </message>
     <message>
-        <location filename="../../ui/compare_view.py" line="350"/>
+        <location filename="../../ui/compare_view.py" line="355"/>
         <source>Show landmarks</source>
         <translation>चेहरे के बिंदु दिखाएँ</translation>
     </message>
     <message>
-        <location filename="../../ui/compare_view.py" line="353"/>
+        <location filename="../../ui/compare_view.py" line="358"/>
         <source>Eye-aligned faces: turned and scaled so the eyes are level and the same distance apart (red marks). Slide to cross-fade from the missing child to the found child.</source>
         <translation>आँखों से संरेखित चेहरे: घुमाकर और छोटा-बड़ा करके आँखें एक सीध में और बराबर दूरी पर (लाल निशान)। स्लाइडर से गुमशुदा बच्चे से मिले बच्चे तक धीरे-धीरे बदलें।</translation>
     </message>
     <message>
-        <location filename="../../ui/compare_view.py" line="358"/>
+        <location filename="../../ui/compare_view.py" line="363"/>
         <source>Blink (B)</source>
         <translation>बारी-बारी दिखाएँ (B)</translation>
     </message>
     <message>
-        <location filename="../../ui/compare_view.py" line="359"/>
+        <location filename="../../ui/compare_view.py" line="364"/>
         <source>Records side by side</source>
         <translation>अभिलेख साथ-साथ</translation>
     </message>
     <message>
-        <location filename="../../ui/compare_view.py" line="360"/>
+        <location filename="../../ui/compare_view.py" line="365"/>
         <source>Other candidates</source>
         <translation>अन्य संभावित बच्चे</translation>
     </message>
     <message>
-        <location filename="../../ui/compare_view.py" line="362"/>
+        <location filename="../../ui/compare_view.py" line="367"/>
         <source>Missing child</source>
         <translation>गुमशुदा बच्चा</translation>
     </message>
     <message>
-        <location filename="../../ui/compare_view.py" line="362"/>
+        <location filename="../../ui/compare_view.py" line="367"/>
         <source>Found child</source>
         <translation>मिला बच्चा</translation>
     </message>
     <message>
-        <location filename="../../ui/compare_view.py" line="365"/>
+        <location filename="../../ui/compare_view.py" line="370"/>
         <source>Case</source>
         <translation>प्रकरण</translation>
     </message>
     <message>
-        <location filename="../../ui/compare_view.py" line="365"/>
+        <location filename="../../ui/compare_view.py" line="370"/>
         <source>Distance</source>
         <translation>दूरी</translation>
     </message>
     <message>
-        <location filename="../../ui/compare_view.py" line="365"/>
+        <location filename="../../ui/compare_view.py" line="370"/>
         <source>Why it ranks here</source>
         <translation>इस क्रम का कारण</translation>
     </message>
     <message>
-        <location filename="../../ui/compare_view.py" line="367"/>
+        <location filename="../../ui/compare_view.py" line="372"/>
         <source>Officer&apos;s verdict</source>
         <translation>अधिकारी का निर्णय</translation>
     </message>
     <message>
-        <location filename="../../ui/compare_view.py" line="372"/>
+        <location filename="../../ui/compare_view.py" line="377"/>
         <source>What was checked: photos compared, records, call to the family or the home (required to confirm)</source>
         <translation>क्या जाँचा गया: फ़ोटो की तुलना, अभिलेख, परिवार या बालगृह से बात (पुष्टि के लिए आवश्यक)</translation>
     </message>
     <message>
-        <location filename="../../ui/compare_view.py" line="376"/>
+        <location filename="../../ui/compare_view.py" line="381"/>
         <source>Record verdict</source>
         <translation>निर्णय दर्ज करें</translation>
     </message>
     <message>
-        <location filename="../../ui/compare_view.py" line="377"/>
+        <location filename="../../ui/compare_view.py" line="382"/>
         <source>Mark the missing child traced…</source>
         <translation>गुमशुदा बच्चे को &apos;पता चला&apos; दर्ज करें…</translation>
     </message>
     <message>
-        <location filename="../../ui/compare_view.py" line="378"/>
+        <location filename="../../ui/compare_view.py" line="384"/>
         <source>Open missing child&apos;s case</source>
         <translation>गुमशुदा बच्चे का प्रकरण खोलें</translation>
     </message>
     <message>
-        <location filename="../../ui/compare_view.py" line="379"/>
+        <location filename="../../ui/compare_view.py" line="385"/>
         <source>Open found child&apos;s record</source>
         <translation>मिले बच्चे का अभिलेख खोलें</translation>
     </message>
     <message>
-        <location filename="../../ui/compare_view.py" line="478"/>
-        <location filename="../../ui/compare_view.py" line="588"/>
+        <location filename="../../ui/compare_view.py" line="484"/>
+        <location filename="../../ui/compare_view.py" line="595"/>
         <source>(no name)</source>
         <translation>(नाम नहीं)</translation>
     </message>
     <message>
-        <location filename="../../ui/compare_view.py" line="494"/>
+        <location filename="../../ui/compare_view.py" line="500"/>
         <source>Face distance &lt;b&gt;%1&lt;/b&gt; (alert level %2) · alert %3</source>
         <translation>चेहरे की दूरी &lt;b&gt;%1&lt;/b&gt; (अलर्ट सीमा %2) · अलर्ट %3</translation>
     </message>
     <message>
-        <location filename="../../ui/compare_view.py" line="503"/>
+        <location filename="../../ui/compare_view.py" line="509"/>
         <source>No alert between these two children yet.</source>
         <translation>इन दोनों बच्चों के बीच अभी कोई अलर्ट नहीं।</translation>
     </message>
     <message>
-        <location filename="../../ui/compare_view.py" line="505"/>
+        <location filename="../../ui/compare_view.py" line="511"/>
         <source>cases linked</source>
         <translation>प्रकरण जुड़े</translation>
     </message>
     <message>
-        <location filename="../../ui/compare_view.py" line="507"/>
+        <location filename="../../ui/compare_view.py" line="513"/>
         <source>A face match is a lead, not an identification: the child&apos;s identity is confirmed by the officer, with the family, before any hand-over.</source>
         <translation>चेहरा मिलान केवल संकेत है, पहचान नहीं: सुपुर्दगी से पहले अधिकारी परिवार के साथ बच्चे की पहचान की पुष्टि करते हैं।</translation>
     </message>
     <message>
-        <location filename="../../ui/compare_view.py" line="533"/>
+        <location filename="../../ui/compare_view.py" line="539"/>
         <source>No verdict recorded yet.</source>
         <translation>अभी कोई निर्णय दर्ज नहीं।</translation>
     </message>
     <message>
-        <location filename="../../ui/compare_view.py" line="550"/>
+        <location filename="../../ui/compare_view.py" line="557"/>
         <source>undated</source>
         <translation>तिथि नहीं</translation>
     </message>
     <message>
-        <location filename="../../ui/compare_view.py" line="656"/>
+        <location filename="../../ui/compare_view.py" line="663"/>
         <source>Pick a verdict first.</source>
         <translation>पहले निर्णय चुनें।</translation>
     </message>
     <message>
-        <location filename="../../ui/compare_view.py" line="662"/>
+        <location filename="../../ui/compare_view.py" line="669"/>
         <source>Write what was checked before recording this verdict (photos compared, records, call to the family or the home).</source>
         <translation>यह निर्णय दर्ज करने से पहले लिखें कि क्या जाँचा गया (फ़ोटो की तुलना, अभिलेख, परिवार या बालगृह से बात)।</translation>
     </message>
     <message>
-        <location filename="../../ui/compare_view.py" line="672"/>
+        <location filename="../../ui/compare_view.py" line="679"/>
         <source>Both photos need a face to record a verdict.</source>
         <translation>निर्णय दर्ज करने के लिए दोनों फ़ोटो में चेहरा होना चाहिए।</translation>
     </message>
@@ -1022,169 +1103,207 @@
     </message>
 </context>
 <context>
+    <name>LoginDialog</name>
+    <message>
+        <location filename="../../ui/login_dialog.py" line="99"/>
+        <source>Log in — Muskan Desktop</source>
+        <translation>लॉग इन — मुस्कान डेस्कटॉप</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login_dialog.py" line="100"/>
+        <source>Log in with your officer name and password.</source>
+        <translation>अपने अधिकारी नाम और पासवर्ड से लॉग इन करें।</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login_dialog.py" line="105"/>
+        <source>Officer</source>
+        <translation>अधिकारी</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login_dialog.py" line="106"/>
+        <source>Password</source>
+        <translation>पासवर्ड</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login_dialog.py" line="107"/>
+        <source>Log in</source>
+        <translation>लॉग इन</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login_dialog.py" line="215"/>
+        <source>Register passphrase</source>
+        <translation>रजिस्टर का पासफ़्रेज़</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login_dialog.py" line="216"/>
+        <source>This computer has no keyring to keep the register&apos;s key (%1). Enter the register&apos;s passphrase (a new register is protected with it; keep it safe).</source>
+        <translation>इस कंप्यूटर में रजिस्टर की कुंजी रखने के लिए कीरिंग नहीं है (%1)। रजिस्टर का पासफ़्रेज़ दर्ज करें (नया रजिस्टर इसी से सुरक्षित होता है; इसे सँभालकर रखें)।</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="238"/>
+        <location filename="../../ui/main_window.py" line="241"/>
         <source>All stations</source>
         <translation>सभी थाने</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="249"/>
+        <location filename="../../ui/main_window.py" line="252"/>
         <source>Muskan Desktop — register of missing and found children</source>
         <translation>मुस्कान डेस्कटॉप — गुमशुदा और मिले बच्चों का रजिस्टर</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="250"/>
+        <location filename="../../ui/main_window.py" line="253"/>
         <source>&amp;Search name:</source>
         <translation>नाम खोजें (&amp;S):</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="251"/>
+        <location filename="../../ui/main_window.py" line="254"/>
         <source>Name in Hindi or English (Ctrl+F)</source>
         <translation>हिंदी या अंग्रेजी में नाम (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="255"/>
+        <location filename="../../ui/main_window.py" line="258"/>
         <source>Missing and found</source>
         <translation>गुमशुदा और मिले</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="262"/>
+        <location filename="../../ui/main_window.py" line="265"/>
         <source>Any status</source>
         <translation>सभी स्थितियां</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="266"/>
+        <location filename="../../ui/main_window.py" line="269"/>
         <source>All districts</source>
         <translation>सभी जिले</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="272"/>
+        <location filename="../../ui/main_window.py" line="275"/>
         <source>Boys and girls</source>
         <translation>बालक और बालिका</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="277"/>
+        <location filename="../../ui/main_window.py" line="280"/>
         <source>Any age</source>
         <translation>सभी आयु</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="278"/>
+        <location filename="../../ui/main_window.py" line="281"/>
         <source>%1 years</source>
         <translation>%1 वर्ष</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="280"/>
+        <location filename="../../ui/main_window.py" line="283"/>
         <source>Reported:</source>
         <translation>रिपोर्ट तिथि:</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="281"/>
+        <location filename="../../ui/main_window.py" line="284"/>
         <source>Reported on or after (YYYY-MM-DD)</source>
         <translation>इस तिथि को या बाद में रिपोर्ट (YYYY-MM-DD)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="282"/>
+        <location filename="../../ui/main_window.py" line="285"/>
         <source>Reported on or before (YYYY-MM-DD)</source>
         <translation>इस तिथि को या पहले रिपोर्ट (YYYY-MM-DD)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="283"/>
+        <location filename="../../ui/main_window.py" line="286"/>
         <source>Clear</source>
         <translation>साफ करें</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="284"/>
+        <location filename="../../ui/main_window.py" line="287"/>
         <source>Cancel</source>
         <translation>रद्द करें</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="285"/>
+        <location filename="../../ui/main_window.py" line="288"/>
         <source>New &amp;missing child report</source>
         <translation>गुमशुदा बच्चे की नई रिपोर्ट (&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="286"/>
+        <location filename="../../ui/main_window.py" line="289"/>
         <source>New &amp;found child record</source>
         <translation>मिले बच्चे का नया अभिलेख (&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="287"/>
+        <location filename="../../ui/main_window.py" line="290"/>
         <source>&amp;Search</source>
         <translation>खोजें (&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="288"/>
+        <location filename="../../ui/main_window.py" line="291"/>
         <source>&amp;Import CSV…</source>
         <translation>CSV आयात करें (&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="289"/>
+        <location filename="../../ui/main_window.py" line="292"/>
         <source>&amp;Export…</source>
         <translation>निर्यात करें (&amp;E)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="290"/>
+        <location filename="../../ui/main_window.py" line="293"/>
         <source>Review &amp;report (PDF)…</source>
         <translation>समीक्षा रिपोर्ट (PDF) (&amp;R)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="291"/>
+        <location filename="../../ui/main_window.py" line="294"/>
         <source>&amp;Quit</source>
         <translation>बाहर निकलें (&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="296"/>
+        <location filename="../../ui/main_window.py" line="299"/>
         <source>&amp;About Muskan Desktop</source>
         <translation>मुस्कान डेस्कटॉप के बारे में (&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="297"/>
+        <location filename="../../ui/main_window.py" line="300"/>
         <source>&amp;Register</source>
         <translation>रजिस्टर (&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="298"/>
+        <location filename="../../ui/main_window.py" line="301"/>
         <source>&amp;View</source>
         <translation>दृश्य (&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="299"/>
+        <location filename="../../ui/main_window.py" line="302"/>
         <source>&amp;Language / भाषा</source>
         <translation>भाषा / Language (&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="300"/>
+        <location filename="../../ui/main_window.py" line="303"/>
         <source>&amp;Help</source>
         <translation>सहायता (&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="313"/>
+        <location filename="../../ui/main_window.py" line="320"/>
         <source>Opening the register…</source>
         <translation>रजिस्टर खुल रहा है…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="441"/>
+        <location filename="../../ui/main_window.py" line="458"/>
         <source>No cases yet.</source>
         <translation>अभी कोई प्रकरण नहीं।</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="443"/>
+        <location filename="../../ui/main_window.py" line="460"/>
         <source>%1 cases shown</source>
         <translation>%1 प्रकरण दिखाए गए</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="471"/>
+        <location filename="../../ui/main_window.py" line="488"/>
         <source>Saved.</source>
         <translation>सहेजा गया।</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="518"/>
+        <location filename="../../ui/main_window.py" line="535"/>
         <source>About Muskan Desktop</source>
         <translation>मुस्कान डेस्कटॉप के बारे में</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="520"/>
+        <location filename="../../ui/main_window.py" line="537"/>
         <source>Muskan Desktop %1
 The station&apos;s register of missing and found children.</source>
         <translation>मुस्कान डेस्कटॉप %1
@@ -1217,74 +1336,198 @@ The station&apos;s register of missing and found children.</source>
     </message>
 </context>
 <context>
+    <name>OfficerDialog</name>
+    <message>
+        <location filename="../../ui/login_dialog.py" line="130"/>
+        <source>Officer account</source>
+        <translation>अधिकारी खाता</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login_dialog.py" line="133"/>
+        <source>Create the station house officer&apos;s account. From now on everyone logs in, and the SHO adds the other officers.</source>
+        <translation>थाना प्रभारी का खाता बनाएँ। अब से सभी लॉग इन करेंगे, और थाना प्रभारी अन्य अधिकारियों को जोड़ेंगे।</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login_dialog.py" line="137"/>
+        <source>A new officer account for this station.</source>
+        <translation>इस थाने के लिए नया अधिकारी खाता।</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login_dialog.py" line="150"/>
+        <source>Login name</source>
+        <translation>लॉगिन नाम</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login_dialog.py" line="151"/>
+        <source>Full name</source>
+        <translation>पूरा नाम</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login_dialog.py" line="152"/>
+        <source>Role</source>
+        <translation>भूमिका</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login_dialog.py" line="153"/>
+        <source>Password</source>
+        <translation>पासवर्ड</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login_dialog.py" line="154"/>
+        <source>Password again</source>
+        <translation>पासवर्ड दोबारा</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login_dialog.py" line="158"/>
+        <source>The two passwords differ.</source>
+        <translation>दोनों पासवर्ड अलग हैं।</translation>
+    </message>
+</context>
+<context>
+    <name>OfficerMenu</name>
+    <message>
+        <location filename="../../ui/officer_menu.py" line="58"/>
+        <source>&amp;Officer</source>
+        <translation>&amp;अधिकारी</translation>
+    </message>
+    <message>
+        <location filename="../../ui/officer_menu.py" line="59"/>
+        <source>&amp;Audit trail…</source>
+        <translation>&amp;ऑडिट रिकॉर्ड…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/officer_menu.py" line="60"/>
+        <source>&amp;Add an officer…</source>
+        <translation>अधिकारी &amp;जोड़ें…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/officer_menu.py" line="61"/>
+        <source>&amp;Change my password…</source>
+        <translation>मेरा पासवर्ड &amp;बदलें…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/officer_menu.py" line="62"/>
+        <source>&amp;Log out</source>
+        <translation>&amp;लॉग आउट</translation>
+    </message>
+    <message>
+        <location filename="../../ui/officer_menu.py" line="95"/>
+        <source>Logged in as %1 (%2).</source>
+        <translation>%1 (%2) के रूप में लॉग इन।</translation>
+    </message>
+    <message>
+        <location filename="../../ui/officer_menu.py" line="152"/>
+        <source>Officer account</source>
+        <translation>अधिकारी खाता</translation>
+    </message>
+    <message>
+        <location filename="../../ui/officer_menu.py" line="154"/>
+        <source>The SHO&apos;s account is ready. From the next start everyone logs in; add the other officers from the Officer menu.</source>
+        <translation>थाना प्रभारी का खाता तैयार है। अगली बार से सभी लॉग इन करेंगे; अन्य अधिकारियों को अधिकारी मेनू से जोड़ें।</translation>
+    </message>
+</context>
+<context>
+    <name>PasswordDialog</name>
+    <message>
+        <location filename="../../ui/login_dialog.py" line="175"/>
+        <source>Change password</source>
+        <translation>पासवर्ड बदलें</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login_dialog.py" line="176"/>
+        <source>Change the password of %1.</source>
+        <translation>%1 का पासवर्ड बदलें।</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login_dialog.py" line="183"/>
+        <source>Current password</source>
+        <translation>वर्तमान पासवर्ड</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login_dialog.py" line="184"/>
+        <source>New password</source>
+        <translation>नया पासवर्ड</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login_dialog.py" line="185"/>
+        <source>New password again</source>
+        <translation>नया पासवर्ड दोबारा</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login_dialog.py" line="189"/>
+        <source>The two passwords differ.</source>
+        <translation>दोनों पासवर्ड अलग हैं।</translation>
+    </message>
+</context>
+<context>
     <name>PhotoSearchWindow</name>
     <message>
-        <location filename="../../ui/photo_search.py" line="157"/>
+        <location filename="../../ui/photo_search.py" line="190"/>
         <source>Search by photo — %1</source>
         <translation>फ़ोटो से खोज — %1</translation>
     </message>
     <message>
-        <location filename="../../ui/photo_search.py" line="159"/>
+        <location filename="../../ui/photo_search.py" line="192"/>
         <source>Cases ranked by face for &lt;b&gt;%1&lt;/b&gt; (the photo is not stored)</source>
         <translation>&lt;b&gt;%1&lt;/b&gt; के चेहरे से क्रमबद्ध प्रकरण (फ़ोटो सहेजी नहीं गई)</translation>
     </message>
     <message>
-        <location filename="../../ui/photo_search.py" line="163"/>
+        <location filename="../../ui/photo_search.py" line="196"/>
         <source>Cancel</source>
         <translation>रद्द करें</translation>
     </message>
     <message>
-        <location filename="../../ui/photo_search.py" line="167"/>
+        <location filename="../../ui/photo_search.py" line="200"/>
         <source>Case</source>
         <translation>प्रकरण</translation>
     </message>
     <message>
-        <location filename="../../ui/photo_search.py" line="168"/>
+        <location filename="../../ui/photo_search.py" line="201"/>
         <source>Kind</source>
         <translation>प्रकार</translation>
     </message>
     <message>
-        <location filename="../../ui/photo_search.py" line="169"/>
+        <location filename="../../ui/photo_search.py" line="202"/>
         <source>Distance</source>
         <translation>दूरी</translation>
     </message>
     <message>
-        <location filename="../../ui/photo_search.py" line="170"/>
+        <location filename="../../ui/photo_search.py" line="203"/>
         <source>Why it ranks here</source>
         <translation>इस क्रम का कारण</translation>
     </message>
     <message>
-        <location filename="../../ui/photo_search.py" line="208"/>
+        <location filename="../../ui/photo_search.py" line="241"/>
         <source>Reading the photo and finding the face…</source>
         <translation>फ़ोटो पढ़ी जा रही है, चेहरा खोजा जा रहा है…</translation>
     </message>
     <message>
-        <location filename="../../ui/photo_search.py" line="209"/>
+        <location filename="../../ui/photo_search.py" line="242"/>
         <source>Loading the face index…</source>
         <translation>चेहरा सूचकांक लोड हो रहा है…</translation>
     </message>
     <message>
-        <location filename="../../ui/photo_search.py" line="210"/>
+        <location filename="../../ui/photo_search.py" line="243"/>
         <source>Ranking the register…</source>
         <translation>रजिस्टर क्रमबद्ध हो रहा है…</translation>
     </message>
     <message>
-        <location filename="../../ui/photo_search.py" line="232"/>
+        <location filename="../../ui/photo_search.py" line="265"/>
         <source>Cancelled.</source>
         <translation>रद्द किया गया।</translation>
     </message>
     <message>
-        <location filename="../../ui/photo_search.py" line="260"/>
+        <location filename="../../ui/photo_search.py" line="293"/>
         <source>&lt;b&gt;%1&lt;/b&gt; candidates are close enough to alert (distance %2 or less). A face match is a lead, not an identification.</source>
         <translation>&lt;b&gt;%1&lt;/b&gt; संभावित बच्चे अलर्ट जितने निकट हैं (दूरी %2 या कम)। चेहरा मिलान केवल संकेत है, पहचान नहीं।</translation>
     </message>
     <message>
-        <location filename="../../ui/photo_search.py" line="269"/>
+        <location filename="../../ui/photo_search.py" line="302"/>
         <source>&lt;b&gt;No candidate is close enough to alert&lt;/b&gt; (distance %1 or less), and no case in the register has a face within distance %2.</source>
         <translation>&lt;b&gt;कोई संभावित बच्चा अलर्ट जितना निकट नहीं&lt;/b&gt; (दूरी %1 या कम), और रजिस्टर में किसी प्रकरण का चेहरा %2 की दूरी के भीतर नहीं है।</translation>
     </message>
     <message>
-        <location filename="../../ui/photo_search.py" line="278"/>
+        <location filename="../../ui/photo_search.py" line="311"/>
         <source>&lt;b&gt;No candidate is close enough to alert&lt;/b&gt; (distance %1 or less). %2 weaker leads are listed below.</source>
         <translation>&lt;b&gt;कोई संभावित बच्चा अलर्ट जितना निकट नहीं&lt;/b&gt; (दूरी %1 या कम)। नीचे %2 कमज़ोर संकेत दिए हैं।</translation>
     </message>
@@ -1547,6 +1790,29 @@ The station&apos;s register of missing and found children.</source>
         <location filename="../../ui/labels.py" line="130"/>
         <source>Last seen with a stranger</source>
         <translation>अंतिम बार किसी अजनबी के साथ देखा गया</translation>
+    </message>
+</context>
+<context>
+    <name>Role</name>
+    <message>
+        <location filename="../../ui/login_dialog.py" line="200"/>
+        <source>Station house officer</source>
+        <translation>थाना प्रभारी</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login_dialog.py" line="201"/>
+        <source>Data-entry operator</source>
+        <translation>डेटा एंट्री ऑपरेटर</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login_dialog.py" line="202"/>
+        <source>Viewer (range/district officer)</source>
+        <translation>दर्शक (रेंज/ज़िला अधिकारी)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login_dialog.py" line="203"/>
+        <source>Administrator</source>
+        <translation>व्यवस्थापक</translation>
     </message>
 </context>
 <context>

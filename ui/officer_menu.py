@@ -1,0 +1,175 @@
+"""The window's side of officer login: the passphrase before opening, the login dialog, the
+first SHO account on first run, the Officer menu, and which actions a role may use.
+
+Kept out of main_window.py: the window only calls `before_open`, `register_opened`,
+`allows` and `retranslate`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QMainWindow, QMessageBox
+
+from muskan_desktop import keystore
+from muskan_desktop.accounts import AccountService, has_accounts
+from muskan_desktop.context import Context
+from muskan_desktop.roles import Action, can
+
+from .login_dialog import LoginDialog, OfficerDialog, PasswordDialog, ask_passphrase, role_label
+
+
+class OfficerMenu(QObject):
+    def __init__(self, win: Any) -> None:
+        super().__init__(win)
+        self.win: QMainWindow = win
+        self.ctx: Context | None = None
+        self._ready: Callable[[], None] | None = None
+        self.login_dialog: LoginDialog | None = None
+        self.officer_dialog: OfficerDialog | None = None
+        self.act_audit = QAction(win)
+        self.act_audit.triggered.connect(self.on_audit)
+        self.act_add = QAction(win)
+        self.act_add.triggered.connect(lambda: self.on_add_officer(first=False))
+        self.act_password = QAction(win)
+        self.act_password.triggered.connect(self.on_password)
+        self.act_logout = QAction(win)
+        self.act_logout.triggered.connect(self.on_logout)
+        self.menu = win.menuBar().addMenu("")
+        for a in (self.act_password, self.act_add, self.act_audit, None, self.act_logout):
+            if a is None:
+                self.menu.addSeparator()
+            else:
+                self.menu.addAction(a)
+        # what each main-window action needs
+        self.needs = {
+            "act_new_missing": Action.CREATE,
+            "act_new_found": Action.CREATE,
+            "act_import": Action.CREATE,
+            "act_export": Action.EXPORT,
+            "act_reports": Action.REPORT,
+        }
+        self.update()
+
+    def retranslate(self) -> None:
+        self.menu.setTitle(self.tr("&Officer"))
+        self.act_audit.setText(self.tr("&Audit trail…"))
+        self.act_add.setText(self.tr("&Add an officer…"))
+        self.act_password.setText(self.tr("&Change my password…"))
+        self.act_logout.setText(self.tr("&Log out"))
+
+    # -- opening ----------------------------------------------------------------------------
+    def before_open(self, home: Any) -> bool:
+        """On the GUI thread, before the register opens off it: a passphrase if needed."""
+        if not keystore.needs_passphrase(home):
+            return True
+        _ok, backend = keystore.keyring_status()
+        passphrase = ask_passphrase(self.win, backend)
+        if passphrase is None:
+            return False
+        keystore.set_session_passphrase(passphrase)
+        return True
+
+    def register_opened(self, ctx: Context, ready: Callable[[], None]) -> None:
+        """Log in (if the register has accounts), then `ready()` fills the window."""
+        self.ctx, self._ready = ctx, ready
+        if ctx.role:  # set-up mode: no accounts yet
+            ready()
+            self.update()
+            return
+        self.ask_login()
+
+    def ask_login(self) -> None:
+        assert self.ctx is not None
+        dlg = LoginDialog(self.ctx, self.win.runner, self.win)  # type: ignore[attr-defined]
+        dlg.loggedIn.connect(self._logged_in)
+        dlg.rejected.connect(self.win.close)
+        self.login_dialog = dlg
+        dlg.open()
+
+    def _logged_in(self, info: Any) -> None:
+        self.win.statusBar().showMessage(
+            self.tr("Logged in as %1 (%2).")
+            .replace("%1", info.username)
+            .replace("%2", role_label(info.role)),
+            6000,
+        )
+        if self._ready is not None:
+            self._ready()
+        self.update()
+
+    def first_run(self) -> None:
+        """Right after the station is chosen on first run: the SHO's account."""
+        assert self.ctx is not None
+        with self.ctx.db.read() as s:
+            if has_accounts(s):
+                return
+        self.on_add_officer(first=True)
+
+    # -- permissions ------------------------------------------------------------------------
+    def allows(self, action_name: str) -> bool:
+        need = self.needs.get(action_name)
+        return need is None or (self.ctx is not None and can(self.ctx.role, need))
+
+    def update(self) -> None:
+        role = self.ctx.role if self.ctx is not None else ""
+        self.act_audit.setEnabled(can(role, Action.AUDIT))
+        self.act_add.setEnabled(can(role, Action.ACCOUNTS))
+        logged_in = bool(role) and self.ctx is not None and self._has_accounts()
+        self.act_password.setEnabled(logged_in)
+        self.act_logout.setEnabled(logged_in)
+
+    def _has_accounts(self) -> bool:
+        assert self.ctx is not None
+        with self.ctx.db.read() as s:
+            return has_accounts(s)
+
+    # -- actions ----------------------------------------------------------------------------
+    def on_audit(self) -> None:
+        from .audit_view import AuditView
+
+        if self.ctx is None:
+            return
+        self.audit_view = AuditView(self.ctx, self.win.runner, self.win)  # type: ignore[attr-defined]
+        self.audit_view.show()
+
+    def on_add_officer(self, *, first: bool) -> None:
+        if self.ctx is None:
+            return
+        dlg = OfficerDialog(self.ctx, self.win.runner, self.win, first=first)  # type: ignore[attr-defined]
+        dlg.created.connect(lambda _i: self._officer_created(first))
+        self.officer_dialog = dlg
+        dlg.open()
+
+    def _officer_created(self, first: bool) -> None:
+        self.update()
+        if first:
+            QMessageBox.information(
+                self.win,
+                self.tr("Officer account"),
+                self.tr(
+                    "The SHO's account is ready. From the next start everyone logs in; add "
+                    "the other officers from the Officer menu."
+                ),
+            )
+
+    def on_password(self) -> None:
+        if self.ctx is not None:
+            self.password_dialog = PasswordDialog(self.ctx, self.win.runner, self.win)  # type: ignore[attr-defined]
+            self.password_dialog.open()
+
+    def on_logout(self) -> None:
+        if self.ctx is None:
+            return
+        for w in list(self.win.case_windows):  # type: ignore[attr-defined]
+            if w.isVisible() and not w.close():
+                return
+        AccountService(self.ctx).logout()
+        self.ctx.role = ""
+        self.ctx.actor = ""
+        self.win.on_logged_out()  # type: ignore[attr-defined]
+        self.update()
+        self.ask_login()
