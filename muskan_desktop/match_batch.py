@@ -12,11 +12,15 @@ Optional columns: `face` (which face, counted from the left, in a photo of sever
 and `taken_on`. A photo's rows are checked first; bad rows are reported by row number and
 field and skipped, the good ones go in.
 
-Detection and encoding (the slow part) run in a pool of worker processes, one per CPU core
-by default; the workers also store the photo files (content-addressed, atomic). The database
-writes stay in this process, one transaction per photo (case, photo, descriptor, alerts,
-audit), so an import killed half-way keeps every photo it finished and, run again, skips
-them: photos are known by their SHA-256.
+Decoding, detection and encoding (the slow part) run in a pool of worker processes, one per
+CPU core by default, started before the manifest is checked so they load dlib meanwhile. A
+worker decodes each file once: the detector's smaller copy also gives the thumbnail. The
+workers never touch the data folder (nor hold its keys): they hand back the file's bytes
+and the thumbnail-sized picture, and this process stores them (encrypted, atomic, fsynced)
+on a few I/O threads, so the workers' cores never wait for the disk. The database writes
+stay on this thread, one transaction per photo (case, photo, descriptor, alerts, audit),
+each after its files are durable: an import killed half-way keeps every photo it finished
+and, run again, skips them: photos are known by their SHA-256.
 """
 
 from __future__ import annotations
@@ -26,12 +30,15 @@ import dataclasses
 import hashlib
 import multiprocessing
 import os
+import queue
 import re
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from PIL import Image
 from sqlalchemy import select
 
 from .cases import CaseService
@@ -47,7 +54,7 @@ from .faces import (
 )
 from .matching import MatchService, loaded_meta
 from .models import Case, FaceEmbedding, Photo
-from .photos import PhotoError, PhotoStore, load_photo
+from .photos import THUMB_SIDE, LoadedPhoto, PhotoError, load_photo
 from .transfer import RowError
 from .validation import FIELDS, parse_date
 
@@ -58,6 +65,8 @@ _CHOICES = {
     n: {str(c).casefold(): str(c) for c in f.choices} for n, f in FIELDS.items() if f.choices
 }
 Progress = Callable[[int, int], None]
+IO_THREADS = 4  # photo files written (and fsynced) at once: the disk's queue, not the CPUs
+Encoded = tuple[LoadedPhoto, FaceEncoding]  # the photo (picture: thumbnail-sized) and face
 
 
 @dataclass
@@ -128,42 +137,78 @@ def import_folder(
 def _record_all(
     ctx: Context,
     todo: list[Task],
-    results: Iterator[tuple[int, tuple[dict[str, Any], FaceEncoding] | str]],
+    results: Iterator[tuple[int, Encoded | str]],
     report: FolderReport,
     progress: Progress | None,
 ) -> None:
-    """Write each encoded photo as it comes back: one transaction per photo."""
+    """Store each encoded photo's files as it comes back (I/O threads), then write its rows
+    (this thread): one transaction per photo, never before its files are on disk."""
     total = len(todo)
     if progress:
         progress(0, total)
     svc = MatchService(ctx)
     by_row = {t.row: t for t in todo}
-    for done, (row, outcome) in enumerate(results, 1):
-        task = by_row[row]
-        if isinstance(outcome, str):
-            report.errors.append(RowError(row, "file", outcome))
+    stored: queue.SimpleQueue[tuple[int, Encoded, BaseException | None]] = queue.SimpleQueue()
+
+    def store(row: int, outcome: Encoded) -> None:
+        try:
+            svc.store.put(outcome[0])
+        except BaseException as exc:  # handed to the writing thread, which raises it
+            stored.put((row, outcome, exc))
         else:
-            meta, enc = outcome
-            try:
-                res = svc.record_encoded(
-                    task.case_id or "",
-                    meta,
-                    enc,
-                    _day(svc, task.taken_on),
-                    new_case=task.new_case,
-                )
-            except ValidationError as exc:
-                report.errors += [RowError(row, e.field, e.message) for e in exc.errors]
-            except StorageError:
-                raise  # the register cannot be written (disk full, locked): stop, keep what is in
-            except MuskanError as exc:
-                report.errors.append(RowError(row, "", exc.message))
-            else:
-                report.imported += 1
-                report.case_ids.append(res.case_id)
-                report.alerts += res.alerts
+            stored.put((row, outcome, None))
+
+    done = 0
+
+    def record(row: int, outcome: Encoded, failed: BaseException | None) -> None:
+        nonlocal done
+        if failed is not None:
+            raise failed  # disk full, folder not writable: stop, keep what is in
+        task = by_row[row]
+        loaded, enc = outcome
+        try:
+            res = svc.record_encoded(
+                task.case_id or "",
+                loaded_meta(loaded),
+                enc,
+                _day(svc, task.taken_on),
+                new_case=task.new_case,
+            )
+        except ValidationError as exc:
+            report.errors += [RowError(row, e.field, e.message) for e in exc.errors]
+        except StorageError:
+            raise  # the register cannot be written (disk full, locked): stop, keep what is in
+        except MuskanError as exc:
+            report.errors.append(RowError(row, "", exc.message))
+        else:
+            report.imported += 1
+            report.case_ids.append(res.case_id)
+            report.alerts += res.alerts
+        done += 1
         if progress:
             progress(done, total)
+
+    with ThreadPoolExecutor(IO_THREADS, thread_name_prefix="muskan-photo-io") as io:
+        writing = 0
+        for row, outcome in results:
+            if isinstance(outcome, str):
+                report.errors.append(RowError(row, "file", outcome))
+                done += 1
+                if progress:
+                    progress(done, total)
+            else:
+                io.submit(store, row, outcome)
+                writing += 1
+            while writing:  # rows for every photo whose files are written by now
+                try:
+                    item = stored.get_nowait()
+                except queue.Empty:
+                    break
+                writing -= 1
+                record(*item)
+        while writing:
+            writing -= 1
+            record(*stored.get())
 
 
 def _day(svc: MatchService, value: Any) -> Any:
@@ -306,13 +351,11 @@ def _not_yet_imported(ctx: Context, tasks: list[Task], report: FolderReport) -> 
 
 
 # -- the workers ----------------------------------------------------------------------------
-_worker_store: PhotoStore | None = None
 _worker_settings: FaceSettings = DEFAULT_SETTINGS
 
 
 def _init_worker(home: str, settings: FaceSettings) -> None:
-    global _worker_store, _worker_settings
-    _worker_store = PhotoStore(Path(home))
+    global _worker_settings
     _worker_settings = settings
     from .faces import _engine, use_model_cache
 
@@ -320,20 +363,27 @@ def _init_worker(home: str, settings: FaceSettings) -> None:
     _engine()  # load dlib and the models once per worker
 
 
-def _encode_one(job: tuple[int, str, int | None]) -> tuple[int, Any]:
-    """Load, check, store and encode one photo; refusals come back as values, bugs raise."""
+def thumbnail_sized(image: Image.Image) -> Image.Image:
+    """The picture at the thumbnail's size, resampled as `photos.make_thumbnail` does (which
+    then only encodes it): made in the worker, from the detector's smaller copy."""
+    w, h = image.size
+    k = min(1.0, THUMB_SIDE / max(w, h))
+    size = (max(1, round(w * k)), max(1, round(h * k)))
+    return image if size == (w, h) else image.resize(size, Image.Resampling.LANCZOS, None, 3.0)
+
+
+def _encode_one(job: tuple[int, str, int | None]) -> tuple[int, Encoded | str]:
+    """Load, check and encode one photo (decoded once); refusals come back as text."""
     row, path, face = job
-    assert _worker_store is not None
     try:
         loaded = load_photo(Path(path))
         work = detection_copy(loaded.image, _worker_settings)
         enc = encode_face(
             loaded.image, face=face, label=Path(path).name, settings=_worker_settings, work=work
         )
-        # the thumbnail is made from the detector's smaller copy: the same picture, less work
-        _worker_store.put(dataclasses.replace(loaded, image=work))
-        return row, (loaded_meta(loaded), enc)
-    except (PhotoError, FaceError, MuskanError) as exc:  # e.g. no face, or the disk is full
+        # the original's bytes go back with a small picture, not the decoded full size
+        return row, (dataclasses.replace(loaded, image=thumbnail_sized(work)), enc)
+    except (PhotoError, FaceError, MuskanError) as exc:  # e.g. no face, a damaged file
         # sent back as plain text: PhotoError's constructor does not survive pickling
         return row, exc.message
 
@@ -359,9 +409,7 @@ class _Encoder:
             self.pool.terminate()
             self.pool.join()
 
-    def run(
-        self, tasks: list[Task]
-    ) -> Iterator[tuple[int, tuple[dict[str, Any], FaceEncoding] | str]]:
+    def run(self, tasks: list[Task]) -> Iterator[tuple[int, Encoded | str]]:
         jobs = [(t.row, str(t.path), t.face) for t in tasks]
         if self.pool is None:
             _init_worker(self.home, self.settings)

@@ -9,26 +9,25 @@ are re-scored exactly (float64 differences) before they are returned, so the ans
 exact top k — faiss's IndexFlatL2 gives the same rows.
 
 The matrix is built from the table's blobs (np.frombuffer, never re-encoding a photo) and kept
-in a cache file beside the register (`index/faces-<model>.f32`, rebuilt when it no longer
-matches the table), so a million descriptors load in a fraction of a second. New rows are
-appended by `refresh`, which reads only rows with a higher `seq` than the index holds.
+in encrypted cache files beside the register (match_cache.py), so a million descriptors load
+in a fraction of a second. The files are checked against the table at every load with two
+cheap counts (seqs are never reused, so rows added or removed show in them): rows added
+since are read from the table and written as a small delta file; rows removed are dropped
+from the matrix by seq, and the files are then rewritten whole on a background thread. New
+rows are appended by `refresh`, which reads only rows with a higher `seq` than the index holds.
 """
 
 from __future__ import annotations
 
-import contextlib
-import json
 import logging
-import os
-import tempfile
 import threading
 import weakref
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
+from . import match_cache as mc
 from .db import Database
 from .faces import MODEL, VECTOR_DIM
 
@@ -36,9 +35,9 @@ log = logging.getLogger(__name__)
 
 KIND_CODES = {"missing": 1, "found": 2}
 KIND_NAMES = {v: k for k, v in KIND_CODES.items()}
-CACHE_VERSION = 1
 BLOCK = 1024  # rows per block for the top-k bound
 _ROW_BYTES = VECTOR_DIM * 4
+MAX_DELTAS = 32  # delta files before the cache is rewritten as one base
 
 
 @dataclass(frozen=True)
@@ -64,8 +63,9 @@ class EmbeddingIndex:
         self._kinds = np.zeros(max(capacity, 1), dtype=np.int8)
         self._n = 0
         self.high_seq = 0  # the highest face_embeddings.seq held
-        self.cached_n = 0  # rows the cache file holds
+        self.cached_n = 0  # rows the cache files hold
         self.lock = threading.RLock()
+        self.writer: threading.Thread | None = None  # a background rewrite of the cache
 
     # -- building ------------------------------------------------------------------------
     @classmethod
@@ -85,16 +85,12 @@ class EmbeddingIndex:
 
     @classmethod
     def load(cls, db: Database, model: str = MODEL, *, use_cache: bool = True) -> EmbeddingIndex:
-        """From the cache file if it still matches the table, else from the table's blobs."""
-        idx = None
-        if use_cache:
-            idx = cls._from_cache(db, model)
-        if idx is None:
+        """From the cache files (brought up to date with the table), else from the table."""
+        if not use_cache:
             idx = cls(model)
-        added = idx.refresh(db)
-        if use_cache and idx._n and (idx.cached_n == 0 or added > max(1000, idx._n // 20)):
-            idx.save_cache(cache_path(db.home, model))
-        return idx
+            idx.refresh(db)
+            return idx
+        return _CacheLoad(db, model).run(cls)
 
     def refresh(self, db: Database) -> int:
         """Append the table's rows newer than the index holds; returns how many."""
@@ -143,6 +139,11 @@ class EmbeddingIndex:
     def __len__(self) -> int:
         return self._n
 
+    def _slots(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """The free rows after the held ones (where a cache file's rows are read into)."""
+        n = self._n
+        return self._vectors[n:], self._norms[n:], self._seqs[n:], self._kinds[n:]
+
     @property
     def nbytes(self) -> int:
         arrays = (self._vectors, self._norms, self._seqs, self._kinds)
@@ -173,90 +174,218 @@ class EmbeddingIndex:
                 for i, e in zip(top, exact, strict=True)
             ]
 
-    # -- the cache file ------------------------------------------------------------------
-    def save_cache(self, path: Path) -> None:
-        """Write the matrix (and a small header) atomically; a failure only costs speed."""
+    # -- the cache files -----------------------------------------------------------------
+    def save_cache(self, db: Database, *, background: bool = False) -> None:
+        """Write the whole index as the register's cache (a new base; old deltas go).
+        A failure only costs speed: the next start reads the table instead."""
+        key = mc.cache_key(db)
+        with self.lock:
+            n, arrays = self._n, (self._vectors, self._norms, self._seqs, self._kinds)
+            high = self.high_seq
+        path = mc.cache_path(db.home, self.model)
+        header = mc.Header(
+            self.model, mc.new_base_id(), 0, high, _table_rows(db, high), n, key is not None
+        )
+
+        def write() -> None:  # touches only the arrays and the file, not the register
+            try:
+                mc.write_file(path, header, *arrays, key)
+                for old in mc.deltas_of(path):
+                    mc.remove_quietly(old)
+                self.cached_n = n
+            except (OSError, ValueError) as exc:
+                log.warning("face index cache not written (%s); the table is read next time", exc)
+
+        if background:
+            # not a daemon: a command that ends meanwhile waits for the file to be whole
+            self.writer = threading.Thread(target=write, name="muskan-index-cache")
+            self.writer.start()
+        else:
+            write()
+
+    def _keep(self, mask: np.ndarray) -> None:
+        """Keep only the rows where `mask` is true (new arrays: a background writer may
+        still be reading the old ones)."""
         with self.lock:
             n = self._n
-            header = {
-                "version": CACHE_VERSION,
-                "model": self.model,
-                "rows": n,
-                "high_seq": self.high_seq,
-            }
-            tmp: Path | None = None
-            try:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-                tmp = Path(name)
-                with os.fdopen(fd, "wb") as fh:
-                    head = json.dumps(header).encode().ljust(256, b" ")
-                    fh.write(head)
-                    fh.write(self._seqs[:n].astype("<i8").tobytes())
-                    fh.write(self._kinds[:n].tobytes())
-                    fh.write(np.ascontiguousarray(self._vectors[:n], dtype="<f4").data)
-                    fh.flush()
-                    os.fsync(fh.fileno())
-                os.replace(tmp, path)
-                self.cached_n = n
-            except OSError as exc:
-                if tmp is not None:
-                    with contextlib.suppress(OSError):
-                        tmp.unlink()
-                log.warning("face index cache not written (%s); it is rebuilt next time", exc)
+            keep = np.flatnonzero(mask[:n])
+            m = len(keep)
+            cap = max(m + 1, 1024)
+            vectors = np.zeros((cap, VECTOR_DIM), dtype=np.float32)
+            vectors[:m] = self._vectors[keep]
+            norms = np.zeros(cap, dtype=np.float32)
+            norms[:m] = self._norms[keep]
+            seqs = np.zeros(cap, dtype=np.int64)
+            seqs[:m] = self._seqs[keep]
+            kinds = np.zeros(cap, dtype=np.int8)
+            kinds[:m] = self._kinds[keep]
+            self._vectors, self._norms, self._seqs, self._kinds = vectors, norms, seqs, kinds
+            self._n = m
 
-    @classmethod
-    def _from_cache(cls, db: Database, model: str) -> EmbeddingIndex | None:
-        path = cache_path(db.home, model)
+
+class _CacheLoad:
+    """One start: read the cache files, check them against the table, bring them up to date."""
+
+    def __init__(self, db: Database, model: str) -> None:
+        self.db = db
+        self.model = model
+        self.key = mc.cache_key(db)
+        self.path = mc.cache_path(db.home, model)
+        self.counts: _Counts | None = None  # the table's counts, taken while the files are read
+
+    def run(self, cls: type[EmbeddingIndex]) -> EmbeddingIndex:
+        for old in mc.legacy_paths(self.db.home, self.model):  # descriptors in clear: gone
+            if old.exists():
+                mc.remove_quietly(old)
+        read = self._read(cls)
+        if read is None:
+            idx = cls(self.model)
+            idx.refresh(self.db)
+            if len(idx):
+                idx.save_cache(self.db, background=True)
+            return idx
+        idx, base, deltas, table_rows = read
+        assert self.counts is not None
+        total, newer = self.counts.result()
+        if total - newer != table_rows:  # rows removed since the cache was written
+            log.info("face index cache: rows were removed from the table; dropping them")
+            idx._keep(np.isin(idx._seqs[: len(idx)], _table_seqs(self.db, idx.high_seq)))
+            idx.refresh(self.db)
+            idx.save_cache(self.db, background=True)
+            return idx
+        start = idx.high_seq
+        added = idx.refresh(self.db)
+        if added and deltas + 1 >= MAX_DELTAS:
+            idx.save_cache(self.db, background=True)
+        elif added:
+            self._write_delta(idx, base, start, table_rows + newer)
+        return idx
+
+    def _read(self, cls: type[EmbeddingIndex]) -> tuple[EmbeddingIndex, str, int, int] | None:
+        """The base and its chain of deltas, or None if there is no usable base."""
         try:
-            with path.open("rb") as fh:
-                header = json.loads(fh.read(256))
-                n = int(header["rows"])
-                if header.get("version") != CACHE_VERSION or header.get("model") != model:
-                    return None
-                if not _cache_matches(db, model, n, int(header["high_seq"])):
-                    log.info("face index cache is stale; rebuilding it from the register")
-                    return None
-                idx = cls(model, capacity=n + max(1024, n // 8))
-                _read_into(fh, idx._seqs[:n])
-                _read_into(fh, idx._kinds[:n])
-                _read_into(fh, idx._vectors[:n])
+            with self.path.open("rb") as fh:
+                header, head = mc.read_header(fh)
+                if header.model != self.model or header.start != 0:
+                    raise mc.CacheError("not this model's base file")
+                chain = self._chain(header)
+                rows = header.rows + sum(h.rows for h, _ in chain)
+                high = chain[-1][0].high if chain else header.high
+                self.counts = _Counts(self.db, high)  # SQLite runs without the GIL
+                idx = cls(self.model, capacity=rows + max(1024, rows // 64))
+                mc.read_rows(fh, header, head, self.key, *idx._slots())
+                idx._n = header.rows
+            for h, path in chain:
+                with path.open("rb") as fh:
+                    h2, head2 = mc.read_header(fh)
+                    if h2 != h:
+                        raise mc.CacheError("a delta file changed while read")
+                    mc.read_rows(fh, h2, head2, self.key, *idx._slots())
+                    idx._n += h2.rows
         except FileNotFoundError:
             return None
-        except (OSError, ValueError, KeyError) as exc:
-            log.warning("face index cache unreadable (%s); rebuilding it", exc)
+        except (OSError, mc.CacheError, ValueError) as exc:
+            log.warning("face index cache unusable (%s); reading the table instead", exc)
             return None
-        x = idx._vectors[:n]
-        idx._norms[:n] = np.einsum("ij,ij->i", x, x)
-        idx._n = n
-        idx.high_seq = int(header["high_seq"])
+        last = chain[-1][0] if chain else header
+        n = idx._n
+        idx.high_seq = last.high
         idx.cached_n = n
-        return idx
+        if n and int(idx._seqs[:n].max()) > last.high:
+            log.warning("face index cache: rows beyond its range; reading the table instead")
+            return None
+        return idx, header.base, len(chain), last.table_rows
+
+    def _chain(self, base: mc.Header) -> list[tuple[mc.Header, Path]]:
+        """Deltas extending `base`, in order (seq ranges that join up)."""
+        chain: list[tuple[mc.Header, Path]] = []
+        high = base.high
+        while True:
+            path = mc.delta_path(self.path, high)
+            try:
+                with path.open("rb") as fh:
+                    h, _ = mc.read_header(fh)
+            except FileNotFoundError:
+                return chain
+            except (OSError, mc.CacheError):
+                mc.remove_quietly(path)
+                return chain
+            if h.base != base.base or h.start != high or h.model != self.model:
+                mc.remove_quietly(path)  # of an older base
+                return chain
+            chain.append((h, path))
+            high = h.high
+
+    def _write_delta(self, idx: EmbeddingIndex, base: str, start: int, table_rows: int) -> None:
+        with idx.lock:
+            lo, n, high = idx.cached_n, idx._n, idx.high_seq
+            arrays = (idx._vectors[lo:n], idx._norms[lo:n], idx._seqs[lo:n], idx._kinds[lo:n])
+        header = mc.Header(self.model, base, start, high, table_rows, n - lo, self.key is not None)
+        try:
+            mc.write_file(mc.delta_path(self.path, start), header, *arrays, self.key)
+            idx.cached_n = n
+        except OSError as exc:
+            log.warning("face index cache delta not written (%s)", exc)
+
+
+class _Counts(threading.Thread):
+    """`_table_counts` on a thread of its own."""
+
+    def __init__(self, db: Database, high: int) -> None:
+        super().__init__(name="muskan-index-check", daemon=True)
+        self.db, self.high = db, high
+        self.value: tuple[int, int] | None = None
+        self.error: BaseException | None = None
+        self.start()
+
+    def run(self) -> None:
+        try:
+            self.value = _table_counts(self.db, self.high)
+        except BaseException as exc:  # raised in the loading thread
+            self.error = exc
+
+    def result(self) -> tuple[int, int]:
+        self.join()
+        if self.error is not None:
+            raise self.error
+        assert self.value is not None
+        return self.value
 
 
 def cache_path(home: Path, model: str = MODEL) -> Path:
-    return Path(home) / "index" / f"faces-{model}.f32"
+    return mc.cache_path(home, model)
 
 
-def _cache_matches(db: Database, model: str, rows: int, high_seq: int) -> bool:
-    """The table still holds exactly the rows the cache holds (none deleted or replaced)."""
+def _table_counts(db: Database, high: int) -> tuple[int, int]:
+    """(rows in the table, rows with seq > high): the first from the smallest index, the
+    second from the rowid range, both without reading the 512-byte vectors."""
     with db.engine.connect() as conn:
-        count = conn.exec_driver_sql(
-            "SELECT count(*) FROM face_embeddings WHERE model = ? AND seq <= ?",
-            (model, high_seq),
+        total = conn.exec_driver_sql("SELECT count(*) FROM face_embeddings").scalar()
+        newer = conn.exec_driver_sql(
+            "SELECT count(*) FROM face_embeddings WHERE seq > ?", (high,)
         ).scalar()
-        top = conn.exec_driver_sql(
-            "SELECT max(seq) FROM face_embeddings WHERE model = ? AND seq <= ?",
-            (model, high_seq),
-        ).scalar()
-    return count == rows and (top or 0) == high_seq
+    return int(total or 0), int(newer or 0)
 
 
-def _read_into(fh: Any, arr: np.ndarray) -> None:
-    view = arr.reshape(-1).view(np.uint8).data
-    got = fh.readinto(view)
-    if got != len(view):
-        raise ValueError("face index cache is cut short")
+def _table_rows(db: Database, high: int) -> int:
+    total, newer = _table_counts(db, high)
+    return total - newer
+
+
+def _table_seqs(db: Database, high: int) -> np.ndarray:
+    """Every seq <= high still in the table (from an index: the rows are not read)."""
+    with db.engine.connect() as conn:
+        try:
+            rows = conn.exec_driver_sql(
+                "SELECT seq FROM face_embeddings INDEXED BY ix_face_embeddings_case_id "
+                "WHERE seq <= ?",
+                (high,),
+            ).fetchall()
+        except Exception:  # the index renamed: the table's own order then
+            rows = conn.exec_driver_sql(
+                "SELECT seq FROM face_embeddings WHERE seq <= ?", (high,)
+            ).fetchall()
+    return np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
 
 
 def _grow(a: np.ndarray, n: int) -> np.ndarray:

@@ -312,6 +312,8 @@ def test_index_loads_from_the_table_without_re_encoding(ctx, face_dir, monkeypat
     monkeypatch.setattr(faces.DlibFaces, "face_locations", refuse)
     for use_cache in (False, True, True):  # the table; then the cache written; then read
         idx = EmbeddingIndex.load(ctx.db, use_cache=use_cache)
+        if idx.writer is not None:
+            idx.writer.join()
         assert len(idx) == 2
         hits = idx.search(query, 5)
         assert [h.kind for h in hits] == ["missing", "found"]
@@ -324,7 +326,7 @@ def test_index_cache_follows_the_table(ctx, face_dir):
     svc = MatchService(ctx)
     a = new_case(ctx, "missing")
     svc.add_photo(a, face_dir / "obama.jpg")
-    EmbeddingIndex.load(ctx.db).save_cache(cache_path(ctx.home))
+    EmbeddingIndex.load(ctx.db, use_cache=False).save_cache(ctx.db)
     b = new_case(ctx, "found")
     svc.add_photo(b, face_dir / "biden.jpg")  # newer than the cache: appended on load
     assert len(EmbeddingIndex.load(ctx.db)) == 2
