@@ -446,8 +446,10 @@ LIST_KEYS = (
 
 def cmd_cases_list(ctx: Any, args: argparse.Namespace) -> int:
     from . import audit
+    from .roles import Action, require
     from .search import SearchIndex
 
+    require(ctx.role, Action.VIEW)  # an administrator manages accounts, not case data
     f = _case_filter(ctx, args)
     limit = args.limit if args.limit is not None else (None if args.json else 50)
     f.limit = limit

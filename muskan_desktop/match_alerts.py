@@ -46,6 +46,7 @@ class AlertService:
 
     def list_alerts(self, status: str | None = "open") -> list[dict[str, Any]]:
         """Leads to review, best first, with what an officer needs to act on each (audited)."""
+        _require(self.ctx, Action.VIEW)
         with self.ctx.db.write() as s:
             q = select(MatchCandidate).order_by(
                 MatchCandidate.distance, MatchCandidate.created_at, MatchCandidate.id

@@ -36,6 +36,7 @@ def register(home):
     acc.add("op", "operator", PASSWORDS["op"])
     acc.add("viewer", "viewer", PASSWORDS["viewer"])
     acc.add("guest", "viewer", "guest-password-1")
+    acc.add("it.cell", "admin", "admin-password-1")
     ctx.db.close()
     return case.id
 
@@ -169,3 +170,29 @@ def test_first_run_asks_for_the_station_then_the_sho_account(qtbot, home, modal_
     log_in(qtbot, again, "sho.ambikapur", "a-good-password")
     assert again.ctx.role == "sho"
     again.ctx.db.close()
+
+
+def test_password_change_and_an_administrator_sees_no_cases(qtbot, window):
+    win = window
+    log_in(qtbot, win, "op", PASSWORDS["op"])
+    win.officers.act_password.trigger()
+    dlg = win.officers.password_dialog
+    type_into(qtbot, dlg.old, "not-the-password")
+    type_into(qtbot, dlg.new, "new-operator-pw")
+    type_into(qtbot, dlg.repeat, "new-operator-pw")
+    dlg.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    assert dlg.isVisible() and "current password is wrong" in dlg.error.text()
+    dlg.old.clear()
+    type_into(qtbot, dlg.old, PASSWORDS["op"])
+    dlg.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    assert not dlg.isVisible()
+    win.officers.act_logout.trigger()
+    log_in(qtbot, win, "op", PASSWORDS["op"])
+    assert win.officers.login_dialog.isVisible()  # the old password no longer works
+    log_in(qtbot, win, "op", "new-operator-pw")
+    assert not win.officers.login_dialog.isVisible()
+    win.officers.act_logout.trigger()
+    log_in(qtbot, win, "it.cell", "admin-password-1")
+    assert not win.officers.login_dialog.isVisible()
+    assert win.model.rowCount() == 0 and not win.act_new_missing.isEnabled()
+    assert win.officers.act_add.isEnabled() and win.officers.act_audit.isEnabled()

@@ -97,8 +97,12 @@ class OfficerMenu(QObject):
             .replace("%2", role_label(info.role)),
             6000,
         )
-        if self._ready is not None:
+        if self._ready is not None and can(info.role, Action.VIEW):
             self._ready()
+        elif self._ready is not None:  # an administrator: accounts and the audit trail only
+            self.win.statusBar().showMessage(
+                self.tr("An administrator manages accounts; case data is not shown.")
+            )
         self.update()
 
     def first_run(self) -> None:

@@ -1416,12 +1416,17 @@ The station&apos;s register of missing and found children.</source>
         <translation>%1 (%2) के रूप में लॉग इन।</translation>
     </message>
     <message>
-        <location filename="../../ui/officer_menu.py" line="152"/>
+        <location filename="../../ui/officer_menu.py" line="104"/>
+        <source>An administrator manages accounts; case data is not shown.</source>
+        <translation>व्यवस्थापक खाते सँभालते हैं; प्रकरणों का विवरण नहीं दिखाया जाता।</translation>
+    </message>
+    <message>
+        <location filename="../../ui/officer_menu.py" line="156"/>
         <source>Officer account</source>
         <translation>अधिकारी खाता</translation>
     </message>
     <message>
-        <location filename="../../ui/officer_menu.py" line="154"/>
+        <location filename="../../ui/officer_menu.py" line="158"/>
         <source>The SHO&apos;s account is ready. From the next start everyone logs in; add the other officers from the Officer menu.</source>
         <translation>थाना प्रभारी का खाता तैयार है। अगली बार से सभी लॉग इन करेंगे; अन्य अधिकारियों को अधिकारी मेनू से जोड़ें।</translation>
     </message>
