@@ -123,6 +123,7 @@ class AppTransport(httpx.BaseTransport):
         from starlette.testclient import TestClient
 
         self.tc = TestClient(app, raise_server_exceptions=False)
+        self.tc.__enter__()  # one event-loop thread for every request, not one each
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         r = self.tc.send(request)

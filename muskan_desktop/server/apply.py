@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import Table, delete, insert, select, update
@@ -39,6 +39,18 @@ STATUS_RANK = {
     "closed": 3,
 }
 EDITABLE_CASE_FIELDS = frozenset(rows.columns("cases")) - rows.CASE_BOOKKEEPING - rows.CASE_META
+# Inserts the fast path batches (the rest flush pending rows first and go one by one).
+FAST_ENTITIES = frozenset(
+    {
+        "stations",
+        "cases",
+        "photos",
+        "lifecycle_events",
+        "tracing_entries",
+        "risk_assessments",
+        "face_embeddings",
+    }
+)
 OPS = {
     "insert": Action.CREATE,
     "update": Action.EDIT,
@@ -105,15 +117,84 @@ def scope_of_case(case: Case | None) -> tuple[str | None, str | None]:
 class Applier:
     """Applies one device's entries inside the caller's transaction."""
 
-    def __init__(self, store: ServerStore, s: Session, dev: Device, now: dt.datetime) -> None:
+    def __init__(
+        self, store: ServerStore, s: Session, dev: Device, now: dt.datetime, *, fast: bool = False
+    ) -> None:
         self.store, self.s, self.dev, self.now = store, s, dev, now
         self.feed: list[FeedItem] = []
+        # Fast mode (a whole batch optimistically): plain inserts are checked against caches
+        # filled by `prefetch` and written together by `flush`, with one statement per table
+        # instead of a round trip (and a savepoint) per entry. If anything unexpected fails,
+        # the caller redoes the batch in careful mode, one savepoint per entry.
+        self.fast = fast
+        self.pending: dict[str, list[dict[str, Any]]] = {}
+        self.known: dict[str, set[str]] = {}
+        self.cases: dict[str, tuple[str, str]] = {}
+        self.stations: dict[str, str] = {}
+        self.codes: set[str] = set()
+        self.blobs: set[str] = set()
+        self.photo_keys: set[tuple[str, str]] = set()
+        self.face_keys: set[tuple[str, str, str]] = set()
+
+    def prefetch(self, entries: Sequence[Mapping[str, Any]]) -> None:
+        """One query per table for everything the batch's inserts will look up."""
+        ids: dict[str, list[str]] = {}
+        case_ids: set[str] = set()
+        station_ids: set[str] = set()
+        shas: set[str] = set()
+        for e in entries:
+            data = e.get("data")
+            if e.get("op") != "insert" or not isinstance(data, dict):
+                continue
+            ids.setdefault(e.get("entity", ""), []).append(str(e.get("row_id")))
+            if isinstance(data.get("case_id"), str):
+                case_ids.add(data["case_id"])
+            if isinstance(data.get("station_id"), str):
+                station_ids.add(data["station_id"])
+            if e.get("entity") == "photos" and isinstance(data.get("sha256"), str):
+                shas.add(data["sha256"])
+        for entity, idl in ids.items():
+            if entity in rows.ENTITIES:
+                tbl = rows.table(entity)
+                self.known[entity] = set(self.s.scalars(select(tbl.c.id).where(tbl.c.id.in_(idl))))
+        if case_ids:
+            q = select(Case.id, Case.station_id, Case.district).where(Case.id.in_(case_ids))
+            self.cases.update({cid: (st, d) for cid, st, d in self.s.execute(q)})
+            q2 = select(Photo.case_id, Photo.sha256).where(Photo.case_id.in_(case_ids))
+            self.photo_keys.update((a, b) for a, b in self.s.execute(q2))
+            q3 = select(FaceEmbedding.photo_sha256, FaceEmbedding.case_id, FaceEmbedding.model)
+            q3 = q3.where(FaceEmbedding.case_id.in_(case_ids))
+            self.face_keys.update((a, b, c) for a, b, c in self.s.execute(q3))
+        if station_ids:
+            q4 = select(Station.id, Station.district_en).where(Station.id.in_(station_ids))
+            self.stations.update({sid: d for sid, d in self.s.execute(q4)})
+        self.codes.update(self.s.scalars(select(Station.code)))
+        self.blobs = self.store.has_blobs(sorted(shas))
+
+    def flush(self) -> None:
+        for entity in rows.ENTITIES:
+            batch = self.pending.pop(entity, None)
+            if not batch:
+                continue
+            shapes: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+            for r in batch:
+                shapes.setdefault(tuple(sorted(r)), []).append(r)
+            for group in shapes.values():
+                self.s.execute(insert(rows.table(entity)), group)
+        self.pending.clear()
 
     def apply(self, e: Mapping[str, Any]) -> dict[str, Any]:
         seq = e["seq"]
+        batched = self.fast and e.get("op") == "insert" and e.get("entity") in FAST_ENTITIES
+        if not batched:
+            self.flush()  # (outside the try: a failure here is the batch's, not this entry's)
         try:
-            with self.s.begin_nested():
+            if batched:
                 body = self._apply(e)
+            else:
+                with self.s.begin_nested():
+                    body = self._apply(e)
+                    self.flush()
         except Blocked:
             raise
         except Reject as exc:
@@ -163,6 +244,28 @@ class Applier:
             return self._delete_embedding(rid)
         raise Reject(f"{op} is not allowed on {entity}")
 
+    def _own_case_id(self, case_id: Any) -> tuple[str, str]:
+        """(station, district) of a case this station may add rows to; cache first."""
+        if not isinstance(case_id, str):
+            raise Reject("the case is not on the server")
+        hit = self.cases.get(case_id)
+        if hit is None:
+            case = self.s.get(Case, case_id)
+            if case is None:
+                raise Reject("the case is not on the server")
+            hit = self.cases[case_id] = (case.station_id, case.district)
+        if hit[0] != self.dev.station_id:
+            raise Reject("outside jurisdiction: a station writes only its own cases")
+        return hit
+
+    def _exists(self, entity: str, rid: str) -> bool:
+        known = self.known.get(entity)
+        if known is not None and rid in known:
+            return True
+        if self.fast and known is not None:
+            return False
+        return self.s.get(rows.ENTITIES[entity], rid) is not None
+
     def _own_case(self, case_id: Any, *, lock: bool = False) -> Case:
         case = self.s.get(Case, case_id, with_for_update=lock) if isinstance(case_id, str) else None
         if case is None:
@@ -172,9 +275,8 @@ class Applier:
         return case
 
     def _insert(self, entity: str, data: Mapping[str, Any], e: Mapping[str, Any]) -> dict[str, Any]:
-        model = rows.ENTITIES[entity]
         row = rows.row_from_wire(entity, data)
-        if self.s.get(model, row["id"]) is not None:
+        if self._exists(entity, row["id"]):
             return {"status": "applied", "note": "already on the server"}
         feed: FeedItem = {
             "entity": entity,
@@ -186,19 +288,26 @@ class Applier:
             "district2": None,
         }
         if entity == "stations":
-            if self.s.scalar(select(Station.id).where(Station.code == row["code"])):
+            if row["code"] in self.codes or self.s.scalar(
+                select(Station.id).where(Station.code == row["code"])
+            ):
                 return {"status": "applied", "note": "station already known"}
+            self.codes.add(row["code"])
             feed["public"] = True
         elif entity == "cases":
             if row.get("station_id") != self.dev.station_id:
                 raise Reject("outside jurisdiction: a station writes only its own cases")
-            st = self.s.get(Station, row["station_id"])
-            if st is None:
-                raise Reject("unknown station")
+            district = self.stations.get(row["station_id"])
+            if district is None:
+                st = self.s.get(Station, row["station_id"])
+                if st is None:
+                    raise Reject("unknown station")
+                district = self.stations[st.id] = st.district_en
             _check_case_values(row)
             row["version"] = 1
-            row["district"] = st.district_en
-            feed.update(station_id=st.id, district=st.district_en)
+            row["district"] = district
+            feed.update(station_id=row["station_id"], district=district)
+            self.cases[row["id"]] = (row["station_id"], district)
         elif entity == "match_candidates":
             a = self.s.get(Case, row["missing_case_id"])
             b = self.s.get(Case, row["found_case_id"])
@@ -241,31 +350,40 @@ class Applier:
                 district2=b and b.district,
             )
         else:
-            case = self._own_case(row.get("case_id"))
-            feed.update(station_id=case.station_id, district=case.district)
+            station, district = self._own_case_id(row.get("case_id"))
+            feed.update(station_id=station, district=district)
             if entity == "photos":
-                dup = self.s.scalar(
-                    select(Photo.id).where(Photo.case_id == case.id, Photo.sha256 == row["sha256"])
-                )
-                if dup:
+                key = (row["case_id"], row["sha256"])
+                if key in self.photo_keys or (
+                    not self.fast
+                    and self.s.scalar(
+                        select(Photo.id).where(Photo.case_id == key[0], Photo.sha256 == key[1])
+                    )
+                ):
                     return {"status": "applied", "note": "photo already on the server"}
                 if e.get("blob") == "unavailable":
                     raise Reject("the photo file is missing or damaged on the laptop")
-                if not self.store.has_blobs([row["sha256"]]):
+                if row["sha256"] not in self.blobs and not self.store.has_blobs([row["sha256"]]):
                     raise Blocked(row["sha256"])
+                self.photo_keys.add(key)
             if entity == "face_embeddings":
                 row.pop("seq", None)
-                dup = self.s.scalar(
-                    select(FaceEmbedding.id).where(
-                        FaceEmbedding.photo_sha256 == row["photo_sha256"],
-                        FaceEmbedding.case_id == row["case_id"],
-                        FaceEmbedding.model == row["model"],
+                fkey = (row["photo_sha256"], row["case_id"], row["model"])
+                if fkey in self.face_keys or (
+                    not self.fast
+                    and self.s.scalar(
+                        select(FaceEmbedding.id).where(
+                            FaceEmbedding.photo_sha256 == fkey[0],
+                            FaceEmbedding.case_id == fkey[1],
+                            FaceEmbedding.model == fkey[2],
+                        )
                     )
-                )
-                if dup:
+                ):
                     return {"status": "applied", "note": "face already on the server"}
+                self.face_keys.add(fkey)
                 feed["public"] = True  # the match index: every station pulls embeddings
-        self.s.execute(insert(rows.table(entity)), [row])
+        self.pending.setdefault(entity, []).append(row)
+        self.known.setdefault(entity, set()).add(row["id"])
         self.feed.append(feed)
         return {"status": "applied"}
 

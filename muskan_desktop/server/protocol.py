@@ -9,10 +9,12 @@ match-index stub; every station and face embedding).
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import or_, select, update
+from sqlalchemy.exc import IntegrityError
 
 from muskan_desktop.models import Case, Station
 from muskan_desktop.sync import rows
@@ -20,6 +22,8 @@ from muskan_desktop.sync import rows
 from . import schema
 from .apply import Applier, Blocked, conflict_to_wire, touch_feed
 from .store import MAX_BLOB, Device, ServerStore
+
+log = logging.getLogger(__name__)
 
 CHILD_CASE_KEY = {
     "photos": "case_id",
@@ -51,27 +55,16 @@ def push(store: ServerStore, dev: Device, entries: Sequence[Mapping[str, Any]]) 
                 schema.receipts.c.device_id == dev.id, schema.receipts.c.seq.in_(old)
             )
             stored = {int(q_seq): body for q_seq, body in s.execute(q)}
-        applier = Applier(store, s, dev, now)
-        new_receipts = []
-        for e in entries:
-            seq = e["seq"]
-            if seq <= last:
-                if seq in stored:
-                    out.append(stored[seq])
-                continue
-            if seq != last + 1:
-                expected = last + 1
-                break
-            try:
-                body = applier.apply(e)
-            except Blocked as b:
-                blocked = {"seq": seq, "sha256": b.sha}
-                break
-            new_receipts.append(
-                {"device_id": dev.id, "seq": seq, "status": body["status"], "body": body}
+        try:
+            with s.begin_nested():
+                applier, out, new_receipts, last, expected, blocked = _run(
+                    store, s, dev, now, entries, last, stored, fast=True
+                )
+        except IntegrityError:
+            log.info("push of device %s: redoing the batch entry by entry", dev.id)
+            applier, out, new_receipts, last, expected, blocked = _run(
+                store, s, dev, now, entries, last, stored, fast=False
             )
-            out.append(body)
-            last = seq
         if new_receipts:
             s.execute(schema.receipts.insert(), new_receipts)
         s.execute(
@@ -288,3 +281,44 @@ def upload_status(store: ServerStore, sha: str) -> dict[str, Any]:
         return {"received": None, "complete": True}
     part = store.upload_dir / f"{sha}.part"
     return {"received": part.stat().st_size if part.exists() else 0, "complete": False}
+
+
+def _run(
+    store: ServerStore,
+    s: Any,
+    dev: Device,
+    now: Any,
+    entries: Sequence[Mapping[str, Any]],
+    last: int,
+    stored: dict[int, Any],
+    *,
+    fast: bool,
+) -> tuple[Applier, list[Any], list[dict[str, Any]], int, int | None, dict[str, Any] | None]:
+    applier = Applier(store, s, dev, now, fast=fast)
+    if fast:
+        applier.prefetch([e for e in entries if e["seq"] > last])
+    out: list[Any] = []
+    expected = None
+    blocked = None
+    new_receipts = []
+    for e in entries:
+        seq = e["seq"]
+        if seq <= last:
+            if seq in stored:
+                out.append(stored[seq])
+            continue
+        if seq != last + 1:
+            expected = last + 1
+            break
+        try:
+            body = applier.apply(e)
+        except Blocked as b:
+            blocked = {"seq": seq, "sha256": b.sha}
+            break
+        new_receipts.append(
+            {"device_id": dev.id, "seq": seq, "status": body["status"], "body": body}
+        )
+        out.append(body)
+        last = seq
+    applier.flush()
+    return applier, out, new_receipts, last, expected, blocked

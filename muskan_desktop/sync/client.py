@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import bindparam, delete, func, select, update
 
 from muskan_desktop.db import SCHEMA_HEAD
 from muskan_desktop.errors import MuskanError
@@ -151,7 +151,10 @@ class SyncClient:
                 if r.status_code < 400:
                     return r
                 code = _error_code(r)
-                if r.status_code == 401 and code == "token_expired" and auth and not renewed:
+                # An expired token is renewed; so is an unknown one (a renewal whose answer
+                # was lost left the server with a newer token than the keyring's).
+                renewable = code in ("token_expired", "bad_token")
+                if r.status_code == 401 and renewable and auth and not renewed:
                     renewed = True
                     self._renew()
                     continue
@@ -263,30 +266,49 @@ class SyncClient:
                 stalls = 0
 
     def _store_receipts(self, receipts: list[Any], offset: int, res: RoundResult) -> int:
-        n = 0
+        """Receipts onto their entries (one statement for the lot); returns how many."""
+        good = {}
+        for rc in receipts:
+            if not isinstance(rc, dict) or not isinstance(rc.get("seq"), int):
+                continue
+            if rc.get("status") in ("applied", "conflict", "rejected", "quarantined"):
+                good[rc["seq"] + offset] = rc
+        if not good:
+            return 0
         with self.db.write() as s:
             conn = s.connection()
-            for rc in receipts:
-                if not isinstance(rc, dict) or not isinstance(rc.get("seq"), int):
-                    continue
-                status = rc.get("status")
-                if status not in ("applied", "conflict", "rejected", "quarantined"):
-                    continue
-                r = conn.execute(
-                    update(outbox_t)
-                    .where(outbox_t.c.seq == rc["seq"] + offset, outbox_t.c.state == "pending")
-                    .values(state=status, receipt=rc, attempts=outbox_t.c.attempts + 1)
+            open_ = set(
+                conn.scalars(
+                    select(outbox_t.c.seq).where(
+                        outbox_t.c.seq.in_(list(good)), outbox_t.c.state == "pending"
+                    )
                 )
-                if r.rowcount:
-                    n += 1
-                    res.pushed += 1
-                    if status == "applied":
-                        res.applied += 1
-                    elif status == "conflict":
-                        res.conflicts += 1
-                    else:
-                        res.rejected += 1
-        return n
+            )
+            params = [
+                {"_seq": seq, "_state": good[seq]["status"], "_receipt": good[seq]}
+                for seq in sorted(open_)
+            ]
+            if params:
+                conn.execute(
+                    update(outbox_t)
+                    .where(outbox_t.c.seq == bindparam("_seq"))
+                    .values(
+                        state=bindparam("_state"),
+                        receipt=bindparam("_receipt"),
+                        attempts=outbox_t.c.attempts + 1,
+                    ),
+                    params,
+                )
+        for seq in open_:
+            status = good[seq]["status"]
+            res.pushed += 1
+            if status == "applied":
+                res.applied += 1
+            elif status == "conflict":
+                res.conflicts += 1
+            else:
+                res.rejected += 1
+        return len(open_)
 
     def _reopen_from(self, seq: int) -> None:
         with self.db.write() as s:

@@ -131,46 +131,81 @@ def _stations(conn: Connection, group: Sequence[Mapping[str, Any]]) -> None:
 
 
 def _cases(conn: Connection, group: Sequence[Mapping[str, Any]]) -> None:
+    """Insert or update a page's cases with a few statements, touching only what changed."""
     t = rows.table("cases")
     ids = [it["id"] for it in group]
     pending = pending_fields(conn, "cases", ids)
-    existing = {r.id: r for r in conn.execute(select(t).where(t.c.id.in_(ids)))}
+    existing: dict[str, Any] = {
+        r["id"]: r for r in conn.execute(select(t).where(t.c.id.in_(ids))).mappings()
+    }
     stubs = set(conn.scalars(select(remote_cases.c.case_id).where(remote_cases.c.case_id.in_(ids))))
+    inserts: list[dict[str, Any]] = []
+    new_stubs: list[dict[str, Any]] = []
+    unstub: list[str] = []
+    rekey: dict[str, tuple[Any, ...]] = {}
+    versions: list[dict[str, Any]] = []
+    again: list[dict[str, Any]] = []
     for it in group:
         wire = dict(it["row"])
         scope = wire.pop("_scope", "full")
-        versions = wire.pop("_versions", {}) or {}
+        vers = wire.pop("_versions", {}) or {}
         row = rows.row_from_wire("cases", wire) if scope == "full" else _stub(wire)
         rid = row["id"]
         local = existing.get(rid)
-        if scope == "index":
-            if local is not None and rid not in stubs:
-                continue  # never overwrite a full local record with the stub
-            if local is None:
-                conn.execute(insert(t), [row])
-                conn.execute(insert(remote_cases).values(case_id=rid))
-            else:
-                conn.execute(update(t).where(t.c.id == rid).values(**row))
-            continue
-        skip = pending.get(rid, set())
+        if scope == "index" and local is not None and rid not in stubs:
+            continue  # never overwrite a full local record with the stub
+        skip = pending.get(rid, set()) if scope == "full" else set()
         if local is None:
-            conn.execute(insert(t), [row])
+            inserts.append(row)
+            existing[rid] = row
+            if scope == "index":
+                new_stubs.append({"case_id": rid})
+                stubs.add(rid)
+            else:
+                rekey[rid] = tuple(row.get(f) for f in NAME_FIELDS)
         else:
-            values = row if not skip else {k: v for k, v in row.items() if k not in skip}
-            if "*" in skip:
-                values = {}
-            if values:
-                conn.execute(update(t).where(t.c.id == rid).values(**values))
+            values = {} if "*" in skip else {k: v for k, v in row.items() if k not in skip}
+            diff = {k: v for k, v in values.items() if local.get(k) != v}
+            if diff:
+                conn.execute(update(t).where(t.c.id == rid).values(**diff))
+                if any(f in diff for f in NAME_FIELDS):
+                    merged = {**dict(local), **diff}
+                    rekey[rid] = tuple(merged.get(f) for f in NAME_FIELDS)
             if skip:
-                conn.execute(
-                    sqlite_insert(refetch)
-                    .values(entity="cases", row_id=rid)
-                    .on_conflict_do_nothing()
-                )
-        if rid in stubs:
-            conn.execute(delete(remote_cases).where(remote_cases.c.case_id == rid))
-        _name_keys(conn, rid)
-        _versions(conn, rid, versions)
+                again.append({"entity": "cases", "row_id": rid})
+            if scope == "full" and rid in stubs:
+                unstub.append(rid)
+                rekey[rid] = tuple({**dict(local), **values}.get(f) for f in NAME_FIELDS)
+        for f, v in vers.items():
+            if isinstance(v, int) and not isinstance(v, bool):
+                versions.append({"case_id": rid, "field": str(f), "version": v})
+    shapes: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for r in inserts:
+        shapes.setdefault(tuple(sorted(r)), []).append(r)
+    for batch in shapes.values():
+        conn.execute(insert(t), batch)
+    if new_stubs:
+        conn.execute(insert(remote_cases), new_stubs)
+    if unstub:
+        conn.execute(delete(remote_cases).where(remote_cases.c.case_id.in_(unstub)))
+    if again:
+        conn.execute(sqlite_insert(refetch).on_conflict_do_nothing(), again)
+    if rekey:
+        nk = cast(Table, NameKey.__table__)
+        conn.execute(delete(nk).where(nk.c.case_id.in_(list(rekey))))
+        keys = [
+            {"case_id": cid, "key": k} for cid, names in rekey.items() for k in name_keys(*names)
+        ]
+        if keys:
+            conn.execute(sqlite_insert(nk).on_conflict_do_nothing(), keys)
+    if versions:
+        stmt = sqlite_insert(field_versions)
+        conn.execute(
+            stmt.on_conflict_do_update(
+                index_elements=["case_id", "field"], set_={"version": stmt.excluded.version}
+            ),
+            versions,
+        )
 
 
 def _stub(wire: Mapping[str, Any]) -> dict[str, Any]:
@@ -185,26 +220,6 @@ def _stub(wire: Mapping[str, Any]) -> dict[str, Any]:
         if k not in row:
             raise BadPage(f"a match-index record without {k}")
     return row
-
-
-def _name_keys(conn: Connection, case_id: str) -> None:
-    t = rows.table("cases")
-    r = conn.execute(select(*[t.c[f] for f in NAME_FIELDS]).where(t.c.id == case_id)).one()
-    nk = cast(Table, NameKey.__table__)
-    conn.execute(delete(nk).where(nk.c.case_id == case_id))
-    keys = [{"case_id": case_id, "key": k} for k in name_keys(*r)]
-    if keys:
-        conn.execute(insert(nk), keys)
-
-
-def _versions(conn: Connection, case_id: str, versions: Mapping[str, Any]) -> None:
-    for f, v in versions.items():
-        if not isinstance(v, int):
-            continue
-        stmt = sqlite_insert(field_versions).values(case_id=case_id, field=f, version=v)
-        conn.execute(
-            stmt.on_conflict_do_update(index_elements=["case_id", "field"], set_={"version": v})
-        )
 
 
 def _children(conn: Connection, entity: str, group: Sequence[Mapping[str, Any]]) -> None:

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from functools import cache
 from typing import Any, cast
 
 from sqlalchemy import Boolean, Date, DateTime, Float, Integer, LargeBinary, Table
@@ -104,49 +105,89 @@ class BadValue(ValueError):
     """A value on the wire that does not fit its column."""
 
 
-def from_wire(entity: str, key: str, value: Any) -> Any:
-    col = table(entity).columns.get(key)
-    if col is None or key in LOCAL_ONLY.get(entity, set()):
-        raise BadValue(f"{entity} has no field {key!r}")
-    if value is None:
-        if not col.nullable and not col.primary_key:
-            raise BadValue(f"{key} may not be empty")
-        return None
-    t = col.type
-    try:
-        if isinstance(t, DateTime):
-            return dt.datetime.fromisoformat(str(value)).replace(tzinfo=None)
-        if isinstance(t, Date):
-            return dt.date.fromisoformat(str(value))
-        if isinstance(t, LargeBinary):
-            return base64.b64decode(str(value), validate=True)
-        if isinstance(t, Boolean):
-            if not isinstance(value, bool):
-                raise BadValue(f"{key} must be true or false")
-            return value
-        if isinstance(t, Integer):
-            if isinstance(value, bool) or not isinstance(value, int):
-                raise BadValue(f"{key} must be a whole number")
-            if abs(value) > 2**31:
-                raise BadValue(f"{key} is out of range")
-            return value
-        if isinstance(t, Float):
-            if isinstance(value, bool) or not isinstance(value, int | float):
-                raise BadValue(f"{key} must be a number")
-            return float(value)
-        if isinstance(t, JSON):
-            return value
+def _text(key: str, length: int | None) -> Callable[[Any], Any]:
+    def conv(value: Any) -> Any:
         if not isinstance(value, str):
             raise BadValue(f"{key} must be text")
-        length = getattr(t, "length", None)
         if length is not None and len(value) > length:
             raise BadValue(f"{key} is longer than {length} characters")
         if "\x00" in value:
             raise BadValue(f"{key} holds a NUL character")
         return value
+
+    return conv
+
+
+def _integer(key: str) -> Callable[[Any], Any]:
+    def conv(value: Any) -> Any:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise BadValue(f"{key} must be a whole number")
+        if abs(value) > 2**31:
+            raise BadValue(f"{key} is out of range")
+        return value
+
+    return conv
+
+
+def _float(key: str) -> Callable[[Any], Any]:
+    def conv(value: Any) -> Any:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise BadValue(f"{key} must be a number")
+        return float(value)
+
+    return conv
+
+
+def _boolean(key: str) -> Callable[[Any], Any]:
+    def conv(value: Any) -> Any:
+        if not isinstance(value, bool):
+            raise BadValue(f"{key} must be true or false")
+        return value
+
+    return conv
+
+
+def _converter(key: str, t: Any) -> Callable[[Any], Any]:
+    if isinstance(t, DateTime):
+        return lambda v: dt.datetime.fromisoformat(str(v)).replace(tzinfo=None)
+    if isinstance(t, Date):
+        return lambda v: dt.date.fromisoformat(str(v))
+    if isinstance(t, LargeBinary):
+        return lambda v: base64.b64decode(str(v), validate=True)
+    if isinstance(t, Boolean):
+        return _boolean(key)
+    if isinstance(t, Integer):
+        return _integer(key)
+    if isinstance(t, Float):
+        return _float(key)
+    if isinstance(t, JSON):
+        return lambda v: v
+    return _text(key, getattr(t, "length", None))
+
+
+@cache
+def _converters(entity: str) -> dict[str, tuple[Callable[[Any], Any], bool]]:
+    skip = LOCAL_ONLY.get(entity, set())
+    return {
+        c.key: (_converter(c.key, c.type), bool(c.nullable or c.primary_key))
+        for c in table(entity).columns
+        if c.key not in skip
+    }
+
+
+def from_wire(entity: str, key: str, value: Any) -> Any:
+    conv = _converters(entity).get(key)
+    if conv is None:
+        raise BadValue(f"{entity} has no field {key!r}")
+    if value is None:
+        if not conv[1]:
+            raise BadValue(f"{key} may not be empty")
+        return None
+    try:
+        return conv[0](value)
+    except BadValue:
+        raise
     except (TypeError, ValueError) as exc:
-        if isinstance(exc, BadValue):
-            raise
         raise BadValue(f"{key}: {exc}") from None
 
 
