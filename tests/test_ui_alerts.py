@@ -351,3 +351,34 @@ def test_comparison_zoom_and_pan_move_both_photos(qtbot, window, register, faces
     at_missing = view.blend_pane.pixmap().toImage()
     view.blend_slider.setValue(100)
     assert view.blend_pane.pixmap().toImage() != at_missing
+
+
+def test_strip_and_ranked_list_switch_what_is_compared(qtbot, window, register, faces_dir):
+    ctx = window.ctx
+    svc = MatchService(ctx)
+    svc.add_photo(register["missing"], faces_dir / "obama3.jpg", taken_on="2025-01-15")
+    svc.add_photo(register["found"], faces_dir / "obama2.jpg")
+    other = found_case(ctx, name_latin="Raju", languages="Hindi")
+    svc.add_photo(other, faces_dir / "obama_partial_face.jpg")
+    alerts = window.alerts
+    alerts.watcher.poke()
+    rows = alerts.open_inbox().rows
+    view = alerts.open_compare(next(r for r in rows if r["found"]["case_id"] == register["found"]))
+    strip = view.strips["missing"]
+    assert strip.count() == 2  # every photo of the case, oldest first
+    assert strip.item(0).text() == "2025-01-15"
+    first = view.current["missing"]
+    other_sha = next(
+        strip.item(i).data(Qt.ItemDataRole.UserRole)
+        for i in range(strip.count())
+        if strip.item(i).data(Qt.ItemDataRole.UserRole) != first
+    )
+    view.show_photo("missing", other_sha)
+    assert view.panes["missing"].face.sha256 == other_sha
+    assert not view.aligned["missing"].pixmap().isNull()
+    ranked = [lead.case_id for lead, _ in view.candidates]
+    assert set(ranked) == {register["found"], other}
+    view.on_candidate(ranked.index(other))
+    assert view.ids["found"] == other
+    assert view.panes["found"].face is not None
+    assert "Raju" in view.titles["found"].text()
