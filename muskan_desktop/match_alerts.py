@@ -210,9 +210,13 @@ class AlertService:
                 .select_from(MatchCandidate)
                 .where(MatchCandidate.status == "open")
             )
-            newest = s.scalar(select(func.max(MatchCandidate.id)))
+            # an alert raised elsewhere and synced in later may carry an older id than the
+            # newest here: the total count moves then
+            total, newest = s.execute(
+                select(func.count(), func.max(MatchCandidate.id)).select_from(MatchCandidate)
+            ).one()
             decided = s.scalar(select(func.count()).select_from(MatchVerdict))
-        return AlertState(int(n_open or 0), f"{n_open}:{newest or ''}:{decided}")
+        return AlertState(int(n_open or 0), f"{n_open}:{total}:{newest or ''}:{decided}")
 
     def inbox(
         self,
