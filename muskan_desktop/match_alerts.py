@@ -230,6 +230,7 @@ class AlertService:
         """The alerts an officer reviews, with both children's essentials, in one query
         (audited as a listing). `district` matches either child's district; the dates
         bound the day the alert was raised."""
+        _require(self.ctx, Action.VIEW)
         if order not in INBOX_ORDERS:
             raise ValidationError(
                 [FieldError("order", "bad_value", f"'{order}' is not one of {INBOX_ORDERS}")]

@@ -382,3 +382,27 @@ def test_strip_and_ranked_list_switch_what_is_compared(qtbot, window, register, 
     assert view.ids["found"] == other
     assert view.panes["found"].face is not None
     assert "Raju" in view.titles["found"].text()
+
+
+def test_no_alerts_for_an_officer_who_may_not_see_case_data(qtbot, window, register, faces_dir):
+    """Logged out, or an administrator: no count, no inbox, no search, and the core refuses."""
+    from muskan_desktop.match_alerts import AlertService
+    from muskan_desktop.roles import PermissionDenied
+
+    alerts = window.alerts
+    MatchService(window.ctx).add_photo(register["found"], faces_dir / "obama2.jpg")
+    alerts.watcher.poke()
+    assert alerts.badge.count == 1 and alerts.badge.isEnabled()
+    inbox = alerts.open_inbox()
+    assert inbox is not None and inbox in window.case_windows  # closed with them on logout
+    window.ctx.role = "admin"
+    alerts.watcher.poke()
+    assert alerts.badge.count == 0 and not alerts.badge.isEnabled()
+    assert not alerts.act_inbox.isEnabled()
+    assert alerts.open_inbox() is None
+    assert alerts.open_search(faces_dir / "obama2.jpg") is None
+    with pytest.raises(PermissionDenied):
+        AlertService(window.ctx).inbox()
+    window.ctx.role = "sho"
+    alerts.refresh()
+    assert alerts.badge.count == 1 and alerts.badge.isEnabled()

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from muskan_desktop import places
+from muskan_desktop import places, roles
 from muskan_desktop.match_alerts import AlertService, AlertState
 from muskan_desktop.photos import PhotoStore
 
@@ -82,6 +82,7 @@ class AlertWatcher(QObject):
     ) -> None:
         super().__init__(parent)
         self.ctx, self.runner = ctx, runner
+        self.may: Any = lambda: True  # the officer may see case data (not when logged out)
         self.state: AlertState | None = None
         self._busy = False
         self.timer = QTimer(self, interval=interval_ms)
@@ -95,6 +96,11 @@ class AlertWatcher(QObject):
     def poke(self) -> None:
         """Look now (after a verdict, a photo added, a sync pull)."""
         if self._busy:
+            return
+        if not self.may():
+            if self.state is not None:
+                self.state = None
+                self.changed.emit(0)
             return
         self._busy = True
         svc = AlertService(self.ctx)
@@ -412,9 +418,10 @@ class AlertsController(QObject):
         self.ctx: Context = win.ctx
         self.runner: TaskRunner = win.runner
         self.watcher = AlertWatcher(self.ctx, self.runner, parent=self)
+        self.watcher.may = self.allowed
         self.badge = AlertBadge(win)
         self.badge.clicked.connect(self.open_inbox)
-        self.watcher.changed.connect(self.badge.set_count)
+        self.watcher.changed.connect(self._on_count)
         self.inbox: AlertInbox | None = None
         self.windows: list[QWidget] = []
         self.act_inbox = QAction(win, shortcut=QKeySequence("Ctrl+M"))
@@ -437,7 +444,32 @@ class AlertsController(QObject):
         win.searchFinished.connect(lambda _n: self.watcher.poke())  # after saves and edits
         win.installEventFilter(self)
         self.retranslate()
+        self.refresh()
+
+    def allowed(self) -> bool:
+        """Case data only for a logged-in officer whose role may view it (roles.py)."""
+        return roles.can(getattr(self.ctx, "role", "sho") or "", roles.Action.VIEW)
+
+    def refresh(self) -> None:
+        """After start, a login or a logout: show or hide the alerts, and look again."""
+        self.refresh_enabled()
         self.watcher.poke()
+
+    def _on_count(self, n: int) -> None:
+        self.badge.set_count(n)
+        self.refresh_enabled()
+
+    def refresh_enabled(self) -> None:
+        on = self.allowed()
+        for a in (self.act_inbox, self.act_search):
+            a.setEnabled(on)
+        self.badge.setEnabled(on)
+
+    def _track(self, w: QWidget) -> None:
+        """The main window closes these with the case windows (on logout and on quit)."""
+        self.windows.append(w)
+        if w not in self.win.case_windows:
+            self.win.case_windows.append(w)
 
     def retranslate(self) -> None:
         self.act_inbox.setText(self.tr("&Match alerts…"))
@@ -451,19 +483,24 @@ class AlertsController(QObject):
             self.retranslate()
         return False
 
-    def open_inbox(self) -> AlertInbox:
+    def open_inbox(self) -> AlertInbox | None:
+        if not self.allowed():
+            return None
         if self.inbox is None:
             self.inbox = AlertInbox(self.ctx, self.runner, self.watcher, parent=self.win)
             self.inbox.compareRequested.connect(self.open_compare)
             self.drop_filter.watch(self.inbox)
+        self._track(self.inbox)
         self.inbox.show()
         self.inbox.raise_()
         self.inbox.reload()
         return self.inbox
 
-    def open_compare(self, alert: dict[str, Any]) -> QWidget:
+    def open_compare(self, alert: dict[str, Any]) -> QWidget | None:
         from .compare_view import CompareView
 
+        if not self.allowed():
+            return None
         view = CompareView(
             self.ctx,
             self.runner,
@@ -476,7 +513,7 @@ class AlertsController(QObject):
         view.openCase.connect(self.win.open_case)
         self.drop_filter.watch(view)
         view.show()
-        self.windows.append(view)
+        self._track(view)
         return view
 
     def pick_photo(self) -> None:
@@ -490,14 +527,16 @@ class AlertsController(QObject):
         if path:
             self.open_search(Path(path))
 
-    def open_search(self, path: Path) -> QWidget:
+    def open_search(self, path: Path) -> QWidget | None:
         from .photo_search import PhotoSearchWindow
 
+        if not self.allowed():
+            return None
         w = PhotoSearchWindow(self.ctx, self.runner, path, parent=self.win)
         w.openCase.connect(self.win.open_case)
         self.drop_filter.watch(w)
         w.show()
-        self.windows.append(w)
+        self._track(w)
         return w
 
 
@@ -505,6 +544,7 @@ def install_alerts(win: Any) -> AlertsController:
     """Called once the register is open (the main window's only hook)."""
     existing = getattr(win, "alerts", None)
     if isinstance(existing, AlertsController):
+        existing.refresh()  # logged in again
         return existing
     win.alerts = AlertsController(win)
     return win.alerts
