@@ -5,9 +5,10 @@ bundle): in a temporary data folder it goes through what an officer's first day 
 step prints one line, PASS/FAIL/SKIP, and the exit code is 0 only if every step passed. The
 output is ASCII only, so a Windows console in any code page can show it.
 
-Steps: the register (migrations run to the head revision), face encoding of the bundled
-test photos, a face match (the same person's second photo must rank first), a Hindi PDF
-written and read back, and the main window opened and closed off screen. The window step
+Steps: the keyring (where register keys go on this PC), the register (migrations run to
+the head revision, encrypted), face encoding of the bundled test photos, a face match (the
+same person's second photo must rank first), a Hindi PDF written and read back, and the
+main window opened and closed off screen. The window step
 comes from the front end (`ui/selftest_window.py`); the core never imports widgets.
 
 The data folder is deleted afterwards; when a step fails it is kept, and named, so its
@@ -43,13 +44,18 @@ HINDI_WORDS = ("गुमशुदा", "परीक्षण")
 
 # (home, number of cases in the register) -> a one-line detail; raises when the window fails.
 WindowCheck = Callable[[Path, int], str]
-# Opens the register for the steps. Officer login (when it lands) plugs in here: the
-# self-test then opens its fresh register with a throw-away officer, never interactively.
+# Opens the register for the steps. A fresh register is in set-up mode (no officer accounts
+# yet), so nobody logs in; should a new register ever need a login, the self-test must log
+# in here with a throw-away officer, never interactively (and so must the window step).
 OpenRegister = Callable[[Path], Context]
 
 
 class StepFailed(Exception):
     """A check that ran and found the installation wrong (the message says what)."""
+
+
+class StepSkipped(Exception):
+    """The step cannot run in this entry point (counted as not passed)."""
 
 
 @dataclass
@@ -262,10 +268,6 @@ def window_step(check: WindowCheck | None) -> Callable[[State], str]:
     return step_window
 
 
-class StepSkipped(Exception):
-    pass
-
-
 Step = tuple[str, Callable[[State], str], tuple[str, ...]]
 
 
@@ -384,11 +386,4 @@ def _detach_log(home: Path) -> None:
             h.close()
 
 
-def main(argv: list[str] | None = None, window: WindowCheck | None = None) -> int:
-    """`muskan --self-test` (other options on the line, such as --home, are ignored: the
-    self-test never touches a real data folder)."""
-    del argv
-    return run(window=window)
-
-
-__all__ = ["Outcome", "State", "StepFailed", "main", "run", "steps"]
+__all__ = ["Outcome", "State", "StepFailed", "run", "steps"]
