@@ -26,7 +26,6 @@ and, run again, skips them: photos are known by their SHA-256.
 from __future__ import annotations
 
 import csv
-import dataclasses
 import hashlib
 import multiprocessing
 import os
@@ -38,23 +37,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from PIL import Image
 from sqlalchemy import select
 
 from .cases import CaseService
 from .context import Context
 from .errors import MuskanError, StorageError, ValidationError
-from .faces import (
-    DEFAULT_SETTINGS,
-    FaceEncoding,
-    FaceError,
-    FaceSettings,
-    detection_copy,
-    encode_face,
-)
+from .faces import DEFAULT_SETTINGS, FaceSettings
+from .match_worker import Encoded, encode_one, init_worker
 from .matching import MatchService, loaded_meta
 from .models import Case, FaceEmbedding, Photo
-from .photos import THUMB_SIDE, LoadedPhoto, PhotoError, load_photo
 from .transfer import RowError
 from .validation import FIELDS, parse_date
 
@@ -66,7 +57,6 @@ _CHOICES = {
 }
 Progress = Callable[[int, int], None]
 IO_THREADS = 4  # photo files written (and fsynced) at once: the disk's queue, not the CPUs
-Encoded = tuple[LoadedPhoto, FaceEncoding]  # the photo (picture: thumbnail-sized) and face
 
 
 @dataclass
@@ -350,44 +340,6 @@ def _not_yet_imported(ctx: Context, tasks: list[Task], report: FolderReport) -> 
     return todo
 
 
-# -- the workers ----------------------------------------------------------------------------
-_worker_settings: FaceSettings = DEFAULT_SETTINGS
-
-
-def _init_worker(home: str, settings: FaceSettings) -> None:
-    global _worker_settings
-    _worker_settings = settings
-    from .faces import _engine, use_model_cache
-
-    use_model_cache(Path(home) / "index")
-    _engine()  # load dlib and the models once per worker
-
-
-def thumbnail_sized(image: Image.Image) -> Image.Image:
-    """The picture at the thumbnail's size, resampled as `photos.make_thumbnail` does (which
-    then only encodes it): made in the worker, from the detector's smaller copy."""
-    w, h = image.size
-    k = min(1.0, THUMB_SIDE / max(w, h))
-    size = (max(1, round(w * k)), max(1, round(h * k)))
-    return image if size == (w, h) else image.resize(size, Image.Resampling.LANCZOS, None, 3.0)
-
-
-def _encode_one(job: tuple[int, str, int | None]) -> tuple[int, Encoded | str]:
-    """Load, check and encode one photo (decoded once); refusals come back as text."""
-    row, path, face = job
-    try:
-        loaded = load_photo(Path(path))
-        work = detection_copy(loaded.image, _worker_settings)
-        enc = encode_face(
-            loaded.image, face=face, label=Path(path).name, settings=_worker_settings, work=work
-        )
-        # the original's bytes go back with a small picture, not the decoded full size
-        return row, (dataclasses.replace(loaded, image=thumbnail_sized(work)), enc)
-    except (PhotoError, FaceError, MuskanError) as exc:  # e.g. no face, a damaged file
-        # sent back as plain text: PhotoError's constructor does not survive pickling
-        return row, exc.message
-
-
 class _Encoder:
     """Encodes photos in a pool of worker processes (or in this one, for a few photos)."""
 
@@ -399,7 +351,7 @@ class _Encoder:
         if n > 1 and jobs >= 3:
             # spawn, as on Windows: no forked copies of the parent's connections or threads
             mp = multiprocessing.get_context("spawn")
-            self.pool = mp.Pool(n, _init_worker, (self.home, settings))
+            self.pool = mp.Pool(n, init_worker, (self.home, settings))
 
     def __enter__(self) -> _Encoder:
         return self
@@ -412,6 +364,6 @@ class _Encoder:
     def run(self, tasks: list[Task]) -> Iterator[tuple[int, Encoded | str]]:
         jobs = [(t.row, str(t.path), t.face) for t in tasks]
         if self.pool is None:
-            _init_worker(self.home, self.settings)
-            return (_encode_one(job) for job in jobs)
-        return self.pool.imap_unordered(_encode_one, jobs, chunksize=1)
+            init_worker(self.home, self.settings)
+            return (encode_one(job) for job in jobs)
+        return self.pool.imap_unordered(encode_one, jobs, chunksize=1)
