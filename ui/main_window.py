@@ -113,16 +113,22 @@ class MainWindow(QMainWindow):
         self.clear_button.clicked.connect(self.on_clear_filters)
         self.name_label = QLabel(central)
         self.name_label.setBuddy(self.name_edit)
+        # two rows, so the window fits a 1366-pixel laptop screen in Hindi too
         bar.addWidget(self.name_label)
         bar.addWidget(self.name_edit, 3)
-        for w in self.filter_combos:
+        for w in self.filter_combos[:4]:
             bar.addWidget(w, 1)
-        self.period_label = QLabel(central)
-        bar.addWidget(self.period_label)
-        bar.addWidget(self.from_edit)
-        bar.addWidget(self.to_edit)
-        bar.addWidget(self.clear_button)
         layout.addLayout(bar)
+        bar2 = QHBoxLayout()
+        for w in self.filter_combos[4:]:
+            bar2.addWidget(w, 1)
+        self.period_label = QLabel(central)
+        bar2.addWidget(self.period_label)
+        bar2.addWidget(self.from_edit)
+        bar2.addWidget(self.to_edit)
+        bar2.addStretch(3)
+        bar2.addWidget(self.clear_button)
+        layout.addLayout(bar2)
 
         self.counts_label = QLabel(central)
         self.counts_label.setObjectName("statusCounts")

@@ -64,7 +64,7 @@ def main() -> None:
         return
     win = build_window(Path(args.home), app=app)
     win.move(0, 0)
-    win.resize(1360, 840)
+    win.resize(1366, 740)  # a common police laptop screen, less the taskbar
     win.show()
     loop = QEventLoop()
     win.searchFinished.connect(lambda _n: loop.quit())
