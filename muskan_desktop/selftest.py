@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 import shutil
 import sys
 import tempfile
@@ -292,7 +293,8 @@ def run(
     step_list: list[Step] | None = None,
 ) -> int:
     """Run every step in a fresh temporary data folder; 0 only if all passed."""
-    stream = out or sys.stdout
+    # MuskanDesktop.exe (no console) has no stdout: the exit code still tells
+    stream = out or sys.stdout or open(os.devnull, "w")  # noqa: SIM115
     tmp = Path(tempfile.mkdtemp(prefix="muskan-selftest-"))
     st = State(
         home=tmp / "data", photos=photos or resource("selftest"), open_register=open_register

@@ -153,3 +153,14 @@ def test_the_pcs_keyring_is_left_alone(own_tmp):
     code, out = run_core()
     assert code == 0, out
     assert keyring.get_keyring() is before
+
+
+def test_without_a_console_the_exit_code_still_tells(monkeypatch, own_tmp):
+    """MuskanDesktop.exe (no console window) has no stdout; the verdict is the exit code."""
+    monkeypatch.setattr(sys, "stdout", None)
+
+    def fails(st):
+        raise selftest.StepFailed("broken on purpose")
+
+    assert selftest.run(window=None, step_list=[("ok", lambda st: "fine", ())]) == 0
+    assert selftest.run(window=None, step_list=[("bad", fails, ())]) == 1

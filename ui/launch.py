@@ -24,8 +24,9 @@ def self_test() -> int:
 
     code = run(window=check_window)
     logging.shutdown()
-    sys.stdout.flush()
-    sys.stderr.flush()
+    for stream in (sys.stdout, sys.stderr):  # None in the Windows exe without a console
+        if stream is not None:
+            stream.flush()
     os._exit(code)  # skip interpreter teardown of live Qt objects (PySide6 may crash there)
 
 
