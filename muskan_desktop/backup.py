@@ -310,7 +310,7 @@ def _unpack(src: Path, passphrase: str, staging: Path) -> tuple[BackupInfo, Regi
     if manifest is None or manifest.get("members") != hashes:
         raise BackupError("The backup's contents do not match its manifest; nothing was changed.")
     k = manifest["keys"]
-    keys = RegisterKeys(manifest["register"], bytes.fromhex(k["db"]), bytes.fromhex(k["photo"]))
+    keys = RegisterKeys.from_json(manifest["register"], json.dumps(k))
     return BackupInfo(files, total), keys
 
 

@@ -227,6 +227,8 @@ def connect_raw(path: Path | str, keys: RegisterKeys | None, **kw: Any) -> Any:
 
     con = sqlcipher3.connect(str(path), **kw)
     con.execute(f"PRAGMA key = {keys.db_pragma}")
+    for pragma in keys.cipher_pragmas():
+        con.execute(pragma)
     return con
 
 
@@ -310,6 +312,8 @@ def make_engine(path: Path, keys: RegisterKeys | None = None) -> Engine:
         # Let SQLAlchemy, not the sqlite3 module, decide where transactions begin.
         dbapi_conn.isolation_level = None
         cur = dbapi_conn.cursor()
+        for pragma in keys.cipher_pragmas() if keys is not None else []:
+            cur.execute(pragma)  # after the dialect's `PRAGMA key`, before any page is read
         cur.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
         cur.execute("PRAGMA journal_mode=WAL")
         cur.execute("PRAGMA synchronous=FULL")

@@ -14,6 +14,7 @@ import logging
 import os
 from contextlib import suppress
 from pathlib import Path
+from typing import Any
 
 from .errors import StorageError
 from .keystore import RegisterKeys
@@ -42,6 +43,12 @@ def _counts(con: object) -> dict[str, int]:
     return {n: cur(f'SELECT count(*) FROM "{n}"').fetchone()[0] for n in names}
 
 
+def _attach_encrypted(con: Any, target: Path, keys: RegisterKeys) -> None:
+    con.execute(f"ATTACH DATABASE ? AS enc KEY {keys.db_pragma}", (str(target),))
+    for pragma in keys.cipher_pragmas("enc."):
+        con.execute(pragma)
+
+
 def encrypt_database(path: Path, keys: RegisterKeys) -> None:
     """Replace the plain register at `path` by an encrypted copy (see the module's note)."""
     import sqlcipher3
@@ -56,15 +63,16 @@ def encrypt_database(path: Path, keys: RegisterKeys) -> None:
             con.execute("PRAGMA busy_timeout=10000")
             con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             before = _counts(con)
-            con.execute(f"ATTACH DATABASE ? AS enc KEY {keys.db_pragma}", (str(tmp),))
+            _attach_encrypted(con, tmp, keys)
             con.execute("SELECT sqlcipher_export('enc')")
             con.execute("DETACH DATABASE enc")
         finally:
             con.close()
         _fsync_file(tmp)
-        check = sqlcipher3.connect(str(tmp))
+        from .db import connect_raw
+
+        check = connect_raw(tmp, keys)
         try:
-            check.execute(f"PRAGMA key = {keys.db_pragma}")
             after = _counts(check)
             ok = check.execute("PRAGMA quick_check").fetchone()[0] == "ok"
         finally:
@@ -132,7 +140,7 @@ def encrypt_old_backups(home: Path, keys: RegisterKeys) -> int:
         tmp.unlink(missing_ok=True)
         con = sqlcipher3.connect(str(path), isolation_level=None)
         try:
-            con.execute(f"ATTACH DATABASE ? AS enc KEY {keys.db_pragma}", (str(tmp),))
+            _attach_encrypted(con, tmp, keys)
             con.execute("SELECT sqlcipher_export('enc')")
             con.execute("DETACH DATABASE enc")
         finally:

@@ -296,3 +296,27 @@ def test_kill_9_during_migration_loses_nothing(tmp_path: Path):
         assert _rows(ctx) == before
     finally:
         ctx.db.close()
+
+
+def test_keys_stored_without_the_hmac_field_open_a_sha512_register(tmp_path: Path):
+    """Keys written before the page HMAC was chosen mean SQLCipher 4's default (SHA-512)."""
+    new = keystore.RegisterKeys.new()
+    assert new.hmac == "HMAC_SHA256"
+    old = keystore.RegisterKeys.from_json(
+        "r1", '{"db": "%s", "photo": "%s"}' % ("ab" * 32, "cd" * 32)
+    )
+    assert old.hmac == "HMAC_SHA512"
+    path = tmp_path / "old.db"
+    con = connect_raw(path, old)
+    con.execute("CREATE TABLE t (x)")
+    con.execute("INSERT INTO t VALUES (42)")
+    con.commit()
+    con.close()
+    con = connect_raw(path, old)
+    assert con.execute("SELECT x FROM t").fetchall() == [(42,)]
+    con.close()
+    wrong = keystore.RegisterKeys("r1", old.db, old.photo, "HMAC_SHA256")
+    con = connect_raw(path, wrong)
+    with pytest.raises(Exception, match="not a database"):
+        con.execute("SELECT x FROM t").fetchall()
+    con.close()
