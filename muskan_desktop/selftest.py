@@ -5,10 +5,10 @@ bundle): in a temporary data folder it goes through what an officer's first day 
 step prints one line, PASS/FAIL/SKIP, and the exit code is 0 only if every step passed. The
 output is ASCII only, so a Windows console in any code page can show it.
 
-Steps: the keyring (where register keys go on this PC), the register (migrations run to
-the head revision, encrypted), face encoding of the bundled test photos, a face match (the
-same person's second photo must rank first), a Hindi PDF written and read back, and the
-main window opened and closed off screen. The window step
+Steps: every module of the core loads, the keyring (where register keys go on this PC), the
+register (migrations run to the head revision, encrypted), face encoding of the bundled test
+photos, a face match (the same person's second photo must rank first), a Hindi PDF written
+and read back, and the main window opened and closed off screen. The window step
 comes from the front end (`ui/selftest_window.py`); the core never imports widgets.
 
 The data folder is deleted afterwards; when a step fails it is kept, and named, so its
@@ -95,6 +95,48 @@ def default_open_register(home: Path) -> Context:
 
 
 # -- the steps ------------------------------------------------------------------------------
+# The district server's code, not installed on station PCs (packaging/contents.py).
+NOT_ON_STATION_PCS = ("muskan_desktop.server",)
+
+
+def step_modules(st: State) -> str:
+    """Every module of the core loads: a package missing from the bundle shows up here, not
+    at an officer's first export or sync."""
+    names = module_names("muskan_desktop", NOT_ON_STATION_PCS)
+    failed = import_all(names)
+    if failed:
+        raise StepFailed(f"{len(failed)} of {len(names)} modules do not load: {failed[0]}")
+    return f"{len(names)} modules of the core load"
+
+
+def module_names(package: str, skip: tuple[str, ...] = ()) -> list[str]:
+    """`package` and its submodules, without importing them (subpackages are walked)."""
+    import importlib.util
+    import pkgutil
+
+    out = [package]
+    spec = importlib.util.find_spec(package)
+    for info in pkgutil.iter_modules(list(spec.submodule_search_locations or []) if spec else []):
+        name = f"{package}.{info.name}"
+        if any(name == s or name.startswith(s + ".") for s in skip):
+            continue
+        out += module_names(name, skip) if info.ispkg else [name]
+    return out
+
+
+def import_all(names: list[str]) -> list[str]:
+    """Import each module; one line per module that fails."""
+    import importlib
+
+    failed = []
+    for name in names:
+        try:
+            importlib.import_module(name)
+        except Exception as exc:
+            failed.append(f"{name} ({type(exc).__name__}: {exc})")
+    return failed
+
+
 def step_keyring(st: State) -> str:
     """Where a register's key goes on this PC. The self-test's own register keeps its key in
     this process only (an in-memory keyring): nothing is left in the PC's keyring."""
@@ -274,6 +316,7 @@ Step = tuple[str, Callable[[State], str], tuple[str, ...]]
 
 def steps(window: WindowCheck | None) -> list[Step]:
     return [
+        ("modules", step_modules, ()),
         ("keyring", step_keyring, ()),
         ("register", step_register, ()),
         ("encode", step_encode, ("register",)),

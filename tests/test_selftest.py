@@ -21,7 +21,7 @@ from muskan_desktop import selftest
 from muskan_desktop.paths import resource
 
 ROOT = Path(__file__).resolve().parent.parent
-STEPS = ["keyring", "register", "encode", "match", "report", "window"]
+STEPS = ["modules", "keyring", "register", "encode", "match", "report", "window"]
 LINE = re.compile(r"^(PASS|FAIL|SKIP)  (\w+)\s+(.*) \(\d+\.\d s\)$")
 
 
@@ -83,7 +83,7 @@ def test_self_test_from_source_passes_every_step(tmp_path):
     assert "same person ranked first" in found["match"][1]
     assert "Devanagari text reads back" in found["report"][1]
     assert "in Hindi, 2 cases listed" in found["window"][1]
-    assert r.stdout.splitlines()[-1] == "self-test passed: 6 of 6 steps"
+    assert r.stdout.splitlines()[-1] == "self-test passed: 7 of 7 steps"
     assert r.stdout.isascii()  # any Windows console code page can show it
     assert list(tmp.iterdir()) == []  # the test data folder is gone
     assert not (tmp_path / "real").exists()  # --home is never touched
@@ -99,7 +99,7 @@ def test_the_wrong_person_fails_the_match_step(photos, own_tmp):
     assert found["match"][0] == "FAIL"
     assert "the top lead is not the same person" in found["match"][1]
     assert [found[s][0] for s in ("register", "encode", "report")] == ["PASS"] * 3
-    assert "self-test FAILED: 4 of 5 steps passed" in out
+    assert "self-test FAILED: 5 of 6 steps passed" in out
 
 
 def test_a_damaged_photo_fails_encoding_and_skips_what_needs_it(photos, own_tmp):
@@ -164,3 +164,25 @@ def test_without_a_console_the_exit_code_still_tells(monkeypatch, own_tmp):
 
     assert selftest.run(window=None, step_list=[("ok", lambda st: "fine", ())]) == 0
     assert selftest.run(window=None, step_list=[("bad", fails, ())]) == 1
+
+
+def test_a_module_that_does_not_load_is_named(tmp_path, monkeypatch):
+    """What the modules step sees in a bundle that left a dependency out."""
+    pkg = tmp_path / "stationpkg"
+    (pkg / "sub").mkdir(parents=True)
+    (pkg / "__init__.py").write_text("")
+    (pkg / "sub" / "__init__.py").write_text("")
+    (pkg / "sub" / "fine.py").write_text("X = 1\n")
+    (pkg / "export.py").write_text("import openpyxl_left_out_of_the_bundle\n")
+    (pkg / "server.py").write_text("import fastapi_not_on_station_pcs\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    names = selftest.module_names("stationpkg", ("stationpkg.server",))
+    assert sorted(names) == [
+        "stationpkg",
+        "stationpkg.export",
+        "stationpkg.sub",
+        "stationpkg.sub.fine",
+    ]
+    (failed,) = selftest.import_all(names)
+    assert failed.startswith("stationpkg.export (ModuleNotFoundError:")
+    assert "openpyxl_left_out_of_the_bundle" in failed

@@ -28,12 +28,18 @@ def check_window(home: Path, cases: int) -> str:
     from PySide6.QtCore import QEventLoop, QTimer, qInstallMessageHandler
     from PySide6.QtWidgets import QApplication
 
-    from muskan_desktop.selftest import StepFailed
+    from muskan_desktop.selftest import StepFailed, import_all, module_names
 
     from .app import build_window, create_app
     from .settings import Preferences, SettingsStore
 
     app = create_app()
+    ui_modules = [n for n in module_names("ui") if n != __name__]
+    failed = import_all(ui_modules)
+    if failed:
+        raise StepFailed(
+            f"{len(failed)} of {len(ui_modules)} window modules do not load: {failed[0]}"
+        )
     # Qt's own notes (the offscreen plugin's "does not support ..." lines) go to the log,
     # not between the verdict lines.
     previous = qInstallMessageHandler(lambda _kind, _where, text: log.info("qt: %s", text))
@@ -88,6 +94,7 @@ def check_window(home: Path, cases: int) -> str:
         app.processEvents()
         qInstallMessageHandler(previous)
     return (
-        f"main window shown on the '{app.platformName()}' platform in Hindi, "
-        f"{rows} cases listed after {waited:.1f} s, closed"
+        f"{len(ui_modules)} window modules load; main window shown on the "
+        f"'{app.platformName()}' platform in Hindi, {rows} cases listed after {waited:.1f} s, "
+        "closed"
     )
