@@ -10,7 +10,7 @@ from typing import Annotated, Any
 from fastapi import Depends, FastAPI, Header, Query, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DataError, OperationalError
 
 from muskan_desktop.roles import Action, can
 
@@ -20,6 +20,7 @@ from .store import AuthError, Device, ServerStore
 PROTOCOL = 1
 MIN_CLIENT_SCHEMA = "0006"  # the first register schema with the sync tables
 SHA = r"^[0-9a-f]{64}$"
+NO_NUL = r"^[^\x00]*$"  # PostgreSQL text cannot hold NUL
 
 
 class ApiError(Exception):
@@ -29,27 +30,27 @@ class ApiError(Exception):
 
 
 class EnrollIn(BaseModel):
-    code: str = Field(min_length=4, max_length=40)
-    label: str | None = Field(default=None, max_length=120)
+    code: str = Field(min_length=4, max_length=40, pattern=r"^[A-Za-z0-9 -]+$")
+    label: str | None = Field(default=None, max_length=120, pattern=NO_NUL)
 
 
 class RefreshIn(BaseModel):
-    device_id: str = Field(max_length=36)
-    refresh_token: str = Field(max_length=200)
+    device_id: str = Field(max_length=36, pattern=r"^[0-9a-fA-F-]+$")
+    refresh_token: str = Field(max_length=200, pattern=r"^[A-Za-z0-9_-]+$")
 
 
 class EntryIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     seq: int = Field(ge=1, le=2**53)
-    entity: str = Field(max_length=40)
-    row_id: str = Field(max_length=36)
-    op: str = Field(max_length=10)
+    entity: str = Field(max_length=40, pattern=r"^[a-z_]+$")
+    row_id: str = Field(max_length=36, pattern=NO_NUL)
+    op: str = Field(max_length=10, pattern=r"^[a-z]+$")
     data: dict[str, Any]
     base: dict[str, int] | None = None
-    actor: str | None = Field(default=None, max_length=80)
-    role: str | None = Field(default=None, max_length=20)
-    created_at: str | None = Field(default=None, max_length=40)
-    blob: str | None = Field(default=None, max_length=20)
+    actor: str | None = Field(default=None, max_length=80, pattern=NO_NUL)
+    role: str | None = Field(default=None, max_length=20, pattern=NO_NUL)
+    created_at: str | None = Field(default=None, max_length=40, pattern=NO_NUL)
+    blob: str | None = Field(default=None, max_length=20, pattern=NO_NUL)
 
 
 class PushIn(BaseModel):
@@ -57,8 +58,17 @@ class PushIn(BaseModel):
 
 
 class RowsIn(BaseModel):
-    entity: str = Field(max_length=40)
-    ids: list[str] = Field(max_length=500)
+    entity: str = Field(max_length=40, pattern=r"^[a-z_]+$")
+    ids: list[Annotated[str, Field(max_length=36, pattern=NO_NUL)]] = Field(max_length=500)
+
+
+class BlobIn(BaseModel):
+    sha256: str = Field(pattern=SHA)
+    data: str = Field(max_length=30 * 1024 * 1024)
+
+
+class BlobsIn(BaseModel):
+    blobs: list[BlobIn] = Field(max_length=1000)
 
 
 class ShasIn(BaseModel):
@@ -95,6 +105,13 @@ def create_app(store: ServerStore) -> FastAPI:
     async def _auth_error(_req: Request, exc: AuthError) -> JSONResponse:
         status = 403 if exc.code == "device_revoked" else 401
         return JSONResponse({"error": exc.code, "message": exc.message}, status_code=status)
+
+    @app.exception_handler(DataError)
+    async def _bad_data(_req: Request, _exc: DataError) -> JSONResponse:
+        return JSONResponse(
+            {"error": "bad_data", "message": "A value the database cannot store (e.g. NUL)."},
+            status_code=422,
+        )
 
     @app.exception_handler(OperationalError)
     async def _db_down(_req: Request, _exc: OperationalError) -> JSONResponse:
@@ -176,6 +193,20 @@ def create_app(store: ServerStore) -> FastAPI:
     def upload_status(sha: str, dev: Annotated[Device, Depends(device)]) -> dict[str, Any]:
         _check_sha(sha)
         return protocol.upload_status(store, sha)
+
+    @app.post("/v1/blobs")
+    def upload_many(body: BlobsIn, dev: Annotated[Device, Depends(device)]) -> dict[str, Any]:
+        """Small photos in one request, base64 in JSON (at most 16 MB of them)."""
+        import base64
+        import binascii
+
+        try:
+            items = [(b.sha256, base64.b64decode(b.data, validate=True)) for b in body.blobs]
+        except (binascii.Error, ValueError):
+            raise ApiError(422, "bad_blob", "A photo's bytes are not valid base64.") from None
+        if sum(len(d) for _, d in items) > 16 * 1024 * 1024:
+            raise ApiError(413, "too_large", "Send at most 16 MB of photos per request.")
+        return protocol.upload_many(store, items)
 
     @app.put("/v1/blobs/{sha}")
     async def upload(

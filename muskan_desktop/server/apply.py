@@ -13,9 +13,9 @@ import logging
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Table, delete, insert, select, update
-from sqlalchemy.exc import DBAPIError, IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy import Table, bindparam, delete, insert, select, update
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError
+from sqlalchemy.orm import Session, noload
 
 from muskan_desktop.domain import Kind, Sex
 from muskan_desktop.ids import new_id
@@ -27,6 +27,9 @@ from . import schema
 from .store import Device, ServerStore
 
 log = logging.getLogger(__name__)
+# The server never needs a case's lifecycle list when it applies changes (Case.events is
+# eagerly loaded for the desktop's case view).
+NOLOAD = [noload(Case.events), noload(Case.station)]
 
 # Status only moves forward: a stale edit never takes a restored child back to missing.
 STATUS_RANK = {
@@ -135,6 +138,10 @@ class Applier:
         self.blobs: set[str] = set()
         self.photo_keys: set[tuple[str, str]] = set()
         self.face_keys: set[tuple[str, str, str]] = set()
+        # per case: field -> [version, device, actor, "db" | "new" | "dirty"]
+        self.fv: dict[str, dict[str, list[Any]]] = {}
+        self.locked: dict[str, Case] = {}
+        self.pending_ids: set[str] = set()
 
     def prefetch(self, entries: Sequence[Mapping[str, Any]]) -> None:
         """One query per table for everything the batch's inserts will look up."""
@@ -170,6 +177,30 @@ class Applier:
             self.stations.update({sid: d for sid, d in self.s.execute(q4)})
         self.codes.update(self.s.scalars(select(Station.code)))
         self.blobs = self.store.has_blobs(sorted(shas))
+        upd = sorted(
+            {
+                str(e.get("row_id"))
+                for e in entries
+                if e.get("op") == "update" and e.get("entity") == "cases"
+            }
+        )
+        for i in range(0, len(upd), 1000):
+            chunk = upd[i : i + 1000]
+            found = self.s.scalars(
+                select(Case).options(*NOLOAD).where(Case.id.in_(chunk)).with_for_update()
+            )
+            self.locked.update({c.id: c for c in found})
+            self._load_fv(chunk)
+
+    def _load_fv(self, case_ids: Sequence[str]) -> None:
+        fvt = schema.field_versions
+        todo = [c for c in case_ids if c not in self.fv]
+        for c in todo:
+            self.fv[c] = {}
+        if todo:
+            q = select(fvt).where(fvt.c.case_id.in_(todo))
+            for r in self.s.execute(q):
+                self.fv[r.case_id][r.field] = [r.version, r.device_id, r.actor, "db"]
 
     def flush(self) -> None:
         for entity in rows.ENTITIES:
@@ -182,12 +213,52 @@ class Applier:
             for group in shapes.values():
                 self.s.execute(insert(rows.table(entity)), group)
         self.pending.clear()
+        self.pending_ids.clear()
+        fvt = schema.field_versions
+        new, dirty = [], []
+        for cid, fields in self.fv.items():
+            for f, v in fields.items():
+                if v[3] == "new":
+                    new.append(
+                        {
+                            "case_id": cid,
+                            "field": f,
+                            "version": v[0],
+                            "device_id": v[1],
+                            "actor": v[2],
+                        }
+                    )
+                elif v[3] == "dirty":
+                    dirty.append(
+                        {"_c": cid, "_f": f, "version": v[0], "device_id": v[1], "actor": v[2]}
+                    )
+                v[3] = "db"
+        if new:
+            self.s.execute(insert(fvt), new)
+        if dirty:
+            self.s.execute(
+                update(fvt)
+                .where(fvt.c.case_id == bindparam("_c"), fvt.c.field == bindparam("_f"))
+                .values(
+                    version=bindparam("version"),
+                    device_id=bindparam("device_id"),
+                    actor=bindparam("actor"),
+                ),
+                dirty,
+            )
+        self.s.flush()
 
     def apply(self, e: Mapping[str, Any]) -> dict[str, Any]:
         seq = e["seq"]
-        batched = self.fast and e.get("op") == "insert" and e.get("entity") in FAST_ENTITIES
+        op, entity = e.get("op"), e.get("entity")
+        batched = self.fast and (
+            (op == "insert" and entity in FAST_ENTITIES) or (op == "update" and entity == "cases")
+        )
+        if batched and op == "update" and e.get("row_id") in self.pending_ids:
+            self.flush()  # the case itself is still waiting in this batch's inserts
         if not batched:
             self.flush()  # (outside the try: a failure here is the batch's, not this entry's)
+            self.fv.clear()  # careful mode re-reads versions: a rolled-back entry leaves none
         try:
             if batched:
                 body = self._apply(e)
@@ -201,7 +272,7 @@ class Applier:
             body = {"status": "rejected", "reason": str(exc)}
         except rows.BadValue as exc:
             body = {"status": "rejected", "reason": f"invalid value: {exc}"}
-        except IntegrityError as exc:
+        except (IntegrityError, DataError) as exc:
             body = {"status": "rejected", "reason": f"does not fit the records: {exc.orig}"[:300]}
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             body = {"status": "rejected", "reason": f"malformed entry: {exc!r}"[:300]}
@@ -250,7 +321,7 @@ class Applier:
             raise Reject("the case is not on the server")
         hit = self.cases.get(case_id)
         if hit is None:
-            case = self.s.get(Case, case_id)
+            case = self.s.get(Case, case_id, options=NOLOAD)
             if case is None:
                 raise Reject("the case is not on the server")
             hit = self.cases[case_id] = (case.station_id, case.district)
@@ -267,7 +338,11 @@ class Applier:
         return self.s.get(rows.ENTITIES[entity], rid) is not None
 
     def _own_case(self, case_id: Any, *, lock: bool = False) -> Case:
-        case = self.s.get(Case, case_id, with_for_update=lock) if isinstance(case_id, str) else None
+        case = (
+            self.s.get(Case, case_id, with_for_update=lock, options=NOLOAD)
+            if isinstance(case_id, str)
+            else None
+        )
         if case is None:
             raise Reject("the case is not on the server")
         if case.station_id != self.dev.station_id:
@@ -309,8 +384,8 @@ class Applier:
             feed.update(station_id=row["station_id"], district=district)
             self.cases[row["id"]] = (row["station_id"], district)
         elif entity == "match_candidates":
-            a = self.s.get(Case, row["missing_case_id"])
-            b = self.s.get(Case, row["found_case_id"])
+            a = self.s.get(Case, row["missing_case_id"], options=NOLOAD)
+            b = self.s.get(Case, row["found_case_id"], options=NOLOAD)
             if a is None or b is None:
                 raise Reject("a case of this match is not on the server")
             if self.dev.station_id not in (a.station_id, b.station_id):
@@ -337,7 +412,10 @@ class Applier:
             cand = self.s.get(MatchCandidate, row["candidate_id"])
             if cand is None:
                 raise Reject("the match is not on the server")
-            a, b = self.s.get(Case, cand.missing_case_id), self.s.get(Case, cand.found_case_id)
+            a, b = (
+                self.s.get(Case, cand.missing_case_id, options=NOLOAD),
+                self.s.get(Case, cand.found_case_id, options=NOLOAD),
+            )
             if self.dev.station_id not in (
                 getattr(a, "station_id", None),
                 getattr(b, "station_id", None),
@@ -383,6 +461,7 @@ class Applier:
                 self.face_keys.add(fkey)
                 feed["public"] = True  # the match index: every station pulls embeddings
         self.pending.setdefault(entity, []).append(row)
+        self.pending_ids.add(row["id"])
         self.known.setdefault(entity, set()).add(row["id"])
         self.feed.append(feed)
         return {"status": "applied"}
@@ -390,10 +469,17 @@ class Applier:
     def _update_case(
         self, rid: str, data: Mapping[str, Any], e: Mapping[str, Any]
     ) -> dict[str, Any]:
-        case = self._own_case(rid, lock=True)
+        if rid in self.locked:
+            case = self.locked[rid]  # already read FOR UPDATE by prefetch
+            if case is None or case.station_id != self.dev.station_id:
+                case = self._own_case(rid, lock=True)
+        else:
+            case = self._own_case(rid, lock=True)
         base = e.get("base") or {}
         if not isinstance(base, dict):
             raise Reject("malformed base versions")
+        meta_at = data.get("updated_at")
+        updated_at = rows.from_wire("cases", "updated_at", meta_at) if meta_at else self.now
         parsed: dict[str, Any] = {}
         for k, v in data.items():
             if k in rows.CASE_META:
@@ -402,20 +488,15 @@ class Applier:
                 raise Reject(f"the field {k!r} cannot be changed")
             parsed[k] = rows.from_wire("cases", k, v)
         _check_case_values(parsed, partial=True)
-        fvt = schema.field_versions
-        known = {
-            r.field: r
-            for r in self.s.execute(
-                select(fvt).where(fvt.c.case_id == rid, fvt.c.field.in_(list(parsed)))
-            )
-        }
+        self._load_fv([rid])
+        known = self.fv[rid]
         actor = e.get("actor")
         conflicts = []
         applied = []
         for k, new in parsed.items():
             cur = getattr(case, k)
             fv = known.get(k)
-            ver = fv.version if fv else 1
+            ver = fv[0] if fv else 1
             if k == "status":
                 if new == cur:
                     continue
@@ -428,7 +509,7 @@ class Applier:
                     continue
             if new == cur:
                 continue
-            stale = base.get(k, 1) != ver and (fv is None or fv.device_id != self.dev.id)
+            stale = base.get(k, 1) != ver and (fv is None or fv[1] != self.dev.id)
             if stale:
                 conflicts.append(
                     self._conflict(
@@ -437,27 +518,22 @@ class Applier:
                         new,
                         cur,
                         kept_by=actor,
-                        lost_by=fv.actor if fv else case.updated_by,
-                        lost_device=fv.device_id if fv else None,
+                        lost_by=fv[2] if fv else case.updated_by,
+                        lost_device=fv[1] if fv else None,
                     )
                 )
             setattr(case, k, new)
             applied.append(k)
-            values = {"version": ver + 1, "device_id": self.dev.id, "actor": actor}
             if fv is None:
-                self.s.execute(insert(fvt).values(case_id=rid, field=k, **values))
+                known[k] = [ver + 1, self.dev.id, actor, "new"]
             else:
-                self.s.execute(
-                    update(fvt).where(fvt.c.case_id == rid, fvt.c.field == k).values(**values)
-                )
+                fv[:] = [ver + 1, self.dev.id, actor, "new" if fv[3] == "new" else "dirty"]
         if applied:
             case.version += 1
             case.updated_by = (actor or case.updated_by)[:80]
-            meta_at = data.get("updated_at")
-            case.updated_at = (
-                rows.from_wire("cases", "updated_at", meta_at) if meta_at else self.now
-            )
-            self.s.flush()
+            case.updated_at = updated_at
+            if not self.fast:
+                self.flush()
             self.feed.append(
                 {
                     "entity": "cases",
@@ -517,7 +593,10 @@ class Applier:
         cand = self.s.get(MatchCandidate, rid)
         if cand is None:
             raise Reject("the match is not on the server")
-        a, b = self.s.get(Case, cand.missing_case_id), self.s.get(Case, cand.found_case_id)
+        a, b = (
+            self.s.get(Case, cand.missing_case_id, options=NOLOAD),
+            self.s.get(Case, cand.found_case_id, options=NOLOAD),
+        )
         if self.dev.station_id not in (
             getattr(a, "station_id", None),
             getattr(b, "station_id", None),

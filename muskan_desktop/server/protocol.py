@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import or_, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError
 
 from muskan_desktop.models import Case, Station
 from muskan_desktop.sync import rows
@@ -60,7 +60,7 @@ def push(store: ServerStore, dev: Device, entries: Sequence[Mapping[str, Any]]) 
                 applier, out, new_receipts, last, expected, blocked = _run(
                     store, s, dev, now, entries, last, stored, fast=True
                 )
-        except IntegrityError:
+        except (IntegrityError, DataError):
             log.info("push of device %s: redoing the batch entry by entry", dev.id)
             applier, out, new_receipts, last, expected, blocked = _run(
                 store, s, dev, now, entries, last, stored, fast=False
@@ -232,6 +232,42 @@ def blob_visible(store: ServerStore, dev: Device, sha: str) -> bool:
     with store.session() as s:
         case_ids = set(s.scalars(select(Photo.case_id).where(Photo.sha256 == sha)))
         return bool(visible_cases(s, dev, case_ids))
+
+
+def upload_many(store: ServerStore, blobs: Sequence[tuple[str, bytes]]) -> dict[str, Any]:
+    """Many small photos in one request (most are a few hundred kB): each is re-hashed and
+    written durably, and all are recorded in one transaction."""
+    import os
+
+    stored, refused = [], []
+    for sha, data in blobs:
+        if hashlib.sha256(data).hexdigest() != sha or not 0 < len(data) <= MAX_BLOB:
+            refused.append(sha)
+            continue
+        target = store.blob_path(sha)
+        if not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            tmp = target.with_suffix(".tmp")
+            with tmp.open("wb") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, target)
+        stored.append((sha, len(data)))
+    if stored:
+        with store.session() as s:
+            have = set(
+                s.scalars(
+                    select(schema.blobs.c.sha256).where(
+                        schema.blobs.c.sha256.in_([x for x, _ in stored])
+                    )
+                )
+            )
+            now = store.clock()
+            rows_ = [{"sha256": x, "size": n, "stored_at": now} for x, n in stored if x not in have]
+            if rows_:
+                s.execute(schema.blobs.insert(), rows_)
+    return {"stored": [x for x, _ in stored], "refused": refused}
 
 
 def upload_chunk(

@@ -33,9 +33,10 @@ log = logging.getLogger(__name__)
 SERVER_KEY = "sync_server"
 OFFSET_KEY = "sync_seq_offset"
 LAST_OK_KEY = "sync_last_ok"
-BATCH = 1000
+BATCH = 2000
 PAGE = 1000
 CHUNK = 1024 * 1024
+SMALL_BATCH = 8 * 1024 * 1024  # photos up to CHUNK go several to a request
 Progress = Callable[[str, int, int], None]
 
 
@@ -335,6 +336,7 @@ class SyncClient:
         from muskan_desktop.photos import PhotoStore
 
         store = PhotoStore(self.ctx.home)
+        small: list[tuple[str, bytes]] = []
         for sha in dict.fromkeys(missing):
             try:
                 data = store.read(sha)
@@ -342,15 +344,34 @@ class SyncClient:
                 log.warning("photo %s… cannot be sent: %s", sha[:12], exc.message)
                 bad.add(sha)
                 continue
-            self._upload(sha, data)
-            res.photos_up += 1
+            if len(data) > CHUNK:
+                self._upload(sha, data)  # large: in chunks, resumable
+                res.photos_up += 1
+                continue
+            small.append((sha, data))
+            if sum(len(d) for _, d in small) > SMALL_BATCH:
+                res.photos_up += self._upload_many(small)
+                small = []
+        if small:
+            res.photos_up += self._upload_many(small)
         return bad
 
+    def _upload_many(self, items: list[tuple[str, bytes]]) -> int:
+        import base64
+
+        body = {"blobs": [{"sha256": s, "data": base64.b64encode(d).decode()} for s, d in items]}
+        out = self._json(self._send("POST", "/v1/blobs", json=body))
+        return len(out.get("stored") or [])
+
     def _upload(self, sha: str, data: bytes) -> None:
-        st = self._json(self._send("GET", f"/v1/blobs/{sha}/upload"))
-        if st.get("complete"):
-            return
-        offset = int(st.get("received") or 0)
+        """A photo of one chunk goes in one request. A larger one asks first how much of it
+        the server already has (an upload cut off earlier) and resumes there."""
+        offset = 0
+        if len(data) > CHUNK:
+            st = self._json(self._send("GET", f"/v1/blobs/{sha}/upload"))
+            if st.get("complete"):
+                return
+            offset = int(st.get("received") or 0)
         while offset < len(data):
             chunk = data[offset : offset + CHUNK]
             r = self._json(

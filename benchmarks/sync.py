@@ -1,0 +1,248 @@
+"""Draining a laptop's outbox against the central server over loopback, on PostgreSQL.
+
+    uv run python -m benchmarks.sync [--cases 3000] [--edits 3000] [--tracing 3500]
+                                     [--photos 500] [--runs 5]
+
+Each run: a fresh PostgreSQL database and a real `uvicorn` server process; a laptop enrolled
+with it queues 10,000 changes (new cases, edits of them, tracing-log entries, 500 photos
+with their files) while offline, then one `sync` round drains the queue. Anchor: the same
+rows written straight into PostgreSQL with psycopg in one transaction (executemany), in the
+same run. Ratio = anchor time / drain time (goal: at least 0.25). Needs Debian's postgresql.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import io
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+import keyring
+from PIL import Image
+from sqlalchemy import select
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from muskan_desktop import places  # noqa: E402
+from muskan_desktop.cases import CaseService  # noqa: E402
+from muskan_desktop.context import open_context  # noqa: E402
+from muskan_desktop.ids import new_id  # noqa: E402
+from muskan_desktop.models import Case, TracingEntry  # noqa: E402
+from muskan_desktop.photos import PhotoService  # noqa: E402
+from muskan_desktop.server.store import ServerStore  # noqa: E402
+from muskan_desktop.sync import rows  # noqa: E402
+from muskan_desktop.sync.client import RoundResult, SyncClient  # noqa: E402
+from muskan_desktop.sync.enroll import enroll  # noqa: E402
+from muskan_desktop.sync.tables import outbox  # noqa: E402
+from tests.pg import PgCluster  # noqa: E402
+from tests.sync_helpers import MemoryKeyring  # noqa: E402
+
+
+def _photo(i: int) -> bytes:
+    rng = random.Random(i)
+    img = Image.new("RGB", (96, 96), (rng.randrange(256), rng.randrange(256), rng.randrange(256)))
+    for _ in range(40):
+        x, y = rng.randrange(96), rng.randrange(96)
+        img.putpixel((x, y), (rng.randrange(256), 0, 0))
+    buf = io.BytesIO()
+    img.save(buf, "JPEG", quality=90)
+    return buf.getvalue()
+
+
+def queue_changes(ctx: Any, n_cases: int, n_edits: int, n_tracing: int, n_photos: int) -> None:
+    """The officer's offline work: it all lands in the outbox, transaction by transaction."""
+    now = dt.datetime(2026, 11, 1, 10, 0)
+    svc = CaseService(ctx)
+    with ctx.db.write() as s:
+        st = svc.own_station(s)
+        assert st is not None
+        new = [
+            {
+                "id": new_id(),
+                "kind": "missing",
+                "status": "missing",
+                "station_id": st.id,
+                "district": st.district_en,
+                "reported_on": dt.date(2026, 10, 1),
+                "name_latin": f"Child {i}",
+                "sex": "MF"[i % 2],
+                "age_years": 3 + i % 14,
+                "created_at": now,
+                "created_by": "SI Bench",
+                "updated_at": now,
+                "updated_by": "SI Bench",
+                "version": 1,
+            }
+            for i in range(n_cases)
+        ]
+        svc.bulk_insert(s, new)
+    ids = [r["id"] for r in new]
+    with ctx.db.write() as s:
+        for i, case in enumerate(s.scalars(select(Case).where(Case.id.in_(ids[:n_edits])))):
+            case.clothing = f"clothes {i}"
+            case.version += 1
+        for i in range(n_tracing):
+            s.add(
+                TracingEntry(
+                    id=new_id(),
+                    case_id=ids[i % len(ids)],
+                    done_on=dt.date(2026, 10, 5),
+                    action=f"visited place {i}",
+                    by="SI Bench",
+                    created_at=now,
+                )
+            )
+    photos = PhotoService(ctx)
+    for i in range(n_photos):
+        photos.add(ids[i % len(ids)], _photo(i))
+
+
+def direct_write(url: str, wire: list[tuple[str, str, dict[str, Any]]]) -> float:
+    """The anchor: the same rows straight into PostgreSQL, one transaction, executemany."""
+    import psycopg
+
+    from muskan_desktop.server.schema import create
+    from muskan_desktop.server.store import make_server_engine
+
+    engine = make_server_engine(url)
+    create(engine)
+    engine.dispose()
+    inserts: dict[str, list[dict[str, Any]]] = {}
+    updates: list[dict[str, Any]] = []
+    for entity, op, data in wire:
+        if op == "insert":
+            inserts.setdefault(entity, []).append(rows.row_from_wire(entity, data))
+        else:
+            updates.append({"clothing": data["clothing"], "id": data["_id"]})
+    t = time.perf_counter()
+    with psycopg.connect(url.replace("+psycopg", "")) as conn, conn.cursor() as cur:
+        for entity in rows.ENTITIES:
+            batch = inserts.get(entity)
+            if not batch:
+                continue
+            cols = list(batch[0])
+            sql = (
+                f"INSERT INTO {entity} ({', '.join(cols)}) VALUES ({', '.join(['%s'] * len(cols))})"
+            )
+            cur.executemany(sql, [tuple(r[c] for c in cols) for r in batch])
+        cur.executemany(
+            "UPDATE cases SET clothing = %(clothing)s, version = version + 1 WHERE id = %(id)s",
+            updates,
+        )
+        conn.commit()
+    return time.perf_counter() - t
+
+
+def one_run(
+    pg: PgCluster, root: Path, args: argparse.Namespace, i: int
+) -> tuple[float, float, float, RoundResult]:
+    url = pg.create_db()
+    home = root / f"server{i}"
+    store = ServerStore(home, url)
+    info = places.stations()[0]
+    store.add_station(info.code)
+    code = store.enrollment_code(info.code)
+    store.close()
+    port = 8600 + i
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    srv = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "muskan_desktop.server.cli",
+            "--home",
+            str(home),
+            "--db",
+            url,
+            "serve",
+            "--port",
+            str(port),
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(200):
+            try:
+                if httpx.get(base + "/healthz").status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.05)
+        ctx = open_context(root / f"laptop{i}", actor="SI Bench")
+        with ctx.db.write() as s:
+            CaseService(ctx).set_own_station(s, info)
+        enroll(ctx, base, code)
+        queue_changes(ctx, args.cases, args.edits, args.tracing, args.photos)
+        with ctx.db.read() as s:
+            queued = s.execute(
+                select(outbox.c.entity, outbox.c.op, outbox.c.row_id, outbox.c.data).where(
+                    outbox.c.state == "pending"
+                )
+            ).all()
+        wire = [(e, op, dict(d, _id=rid) if op == "update" else d) for e, op, rid, d in queued]
+        client = SyncClient(ctx)
+        res = RoundResult()
+        t = time.perf_counter()
+        client.push(res, lambda *_a: None)
+        drain = time.perf_counter() - t
+        assert client.pending() == 0, "the queue did not drain"
+        t = time.perf_counter()
+        client.pull(res, lambda *_a: None)
+        pull = time.perf_counter() - t
+        ctx.db.close()
+        direct = direct_write(pg.create_db(), wire)
+        print(
+            f"run {i + 1}: {len(queued)} changes ({res.photos_up} photos uploaded) drained in "
+            f"{drain:.2f} s, pulled back in {pull:.2f} s; direct executemany {direct:.2f} s; "
+            f"ratio {direct / drain:.3f}",
+            flush=True,
+        )
+        return drain, pull, direct, res
+    finally:
+        srv.terminate()
+        srv.wait(10)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--cases", type=int, default=3000)
+    ap.add_argument("--edits", type=int, default=3000)
+    ap.add_argument("--tracing", type=int, default=3500)
+    ap.add_argument("--photos", type=int, default=500)
+    ap.add_argument("--runs", type=int, default=5)
+    args = ap.parse_args()
+    keyring.set_keyring(MemoryKeyring())
+    os.environ.setdefault("MUSKAN_PASSPHRASE", "benchmark-only-passphrase")
+    pg = PgCluster()
+    pg.init()
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            runs = [one_run(pg, Path(tmp), args, i) for i in range(args.runs)]
+    finally:
+        pg.destroy()
+    drain = statistics.median(r[0] for r in runs)
+    pull = statistics.median(r[1] for r in runs)
+    direct = statistics.median(r[2] for r in runs)
+    total = args.cases + args.edits + args.tracing + args.photos
+    print(
+        f"median of {args.runs}: drain {drain:.2f} s ({total / drain:,.0f} changes/s), "
+        f"pull back {pull:.2f} s, direct executemany {direct:.2f} s, "
+        f"throughput ratio {direct / drain:.3f} (goal >= 0.25)"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
