@@ -308,6 +308,8 @@ class MainWindow(QMainWindow):
         self.menu_lang.setTitle(self.tr("&Language / भाषा"))
         self.menu_help.setTitle(self.tr("&Help"))
         self.officers.retranslate()
+        if getattr(self, "sync", None) is not None:
+            self.sync.retranslate()
         self.model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, 8)
         self.model.refresh()
         self._show_counts(getattr(self, "_counts", {}), getattr(self, "_total", None))
@@ -354,6 +356,9 @@ class MainWindow(QMainWindow):
         from .alert_inbox import install_alerts
 
         install_alerts(self)  # match alert badge, inbox, comparison and photo search
+        from .sync_status import install_sync
+
+        install_sync(self)  # sync indicator, background rounds, conflicts to review
         self.registerOpened.emit()
 
     def on_logged_out(self) -> None:

@@ -37,12 +37,12 @@
 <context>
     <name>AlertBadge</name>
     <message>
-        <location filename="../../ui/alert_inbox.py" line="134"/>
+        <location filename="../../ui/alert_inbox.py" line="140"/>
         <source>Match alerts: %1</source>
         <translation>मिलान अलर्ट: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/alert_inbox.py" line="135"/>
+        <location filename="../../ui/alert_inbox.py" line="141"/>
         <source>Open face-match alerts waiting for an officer&apos;s verdict</source>
         <translation>चेहरा-मिलान अलर्ट जिन पर अधिकारी का निर्णय बाकी है</translation>
     </message>
@@ -50,107 +50,107 @@
 <context>
     <name>AlertInbox</name>
     <message>
-        <location filename="../../ui/alert_inbox.py" line="230"/>
+        <location filename="../../ui/alert_inbox.py" line="236"/>
         <source>Match alerts — leads to review</source>
         <translation>मिलान अलर्ट — जाँचने योग्य संकेत</translation>
     </message>
     <message>
-        <location filename="../../ui/alert_inbox.py" line="233"/>
+        <location filename="../../ui/alert_inbox.py" line="239"/>
         <source>All districts</source>
         <translation>सभी जिले</translation>
     </message>
     <message>
-        <location filename="../../ui/alert_inbox.py" line="239"/>
+        <location filename="../../ui/alert_inbox.py" line="245"/>
         <source>Closest first</source>
         <translation>सबसे निकट पहले</translation>
     </message>
     <message>
-        <location filename="../../ui/alert_inbox.py" line="240"/>
+        <location filename="../../ui/alert_inbox.py" line="246"/>
         <source>Newest first</source>
         <translation>नवीनतम पहले</translation>
     </message>
     <message>
-        <location filename="../../ui/alert_inbox.py" line="241"/>
+        <location filename="../../ui/alert_inbox.py" line="247"/>
         <source>By district</source>
         <translation>जिलेवार</translation>
     </message>
     <message>
-        <location filename="../../ui/alert_inbox.py" line="244"/>
+        <location filename="../../ui/alert_inbox.py" line="250"/>
         <source>Raised:</source>
         <translation>अलर्ट तिथि:</translation>
     </message>
     <message>
-        <location filename="../../ui/alert_inbox.py" line="245"/>
+        <location filename="../../ui/alert_inbox.py" line="251"/>
         <source>Raised on or after (YYYY-MM-DD)</source>
         <translation>इस तिथि या बाद के अलर्ट (YYYY-MM-DD)</translation>
     </message>
     <message>
-        <location filename="../../ui/alert_inbox.py" line="246"/>
+        <location filename="../../ui/alert_inbox.py" line="252"/>
         <source>Raised on or before (YYYY-MM-DD)</source>
         <translation>इस तिथि या पहले के अलर्ट (YYYY-MM-DD)</translation>
     </message>
     <message>
-        <location filename="../../ui/alert_inbox.py" line="247"/>
+        <location filename="../../ui/alert_inbox.py" line="253"/>
         <source>&amp;Compare…</source>
         <translation>&amp;तुलना करें…</translation>
     </message>
     <message>
-        <location filename="../../ui/alert_inbox.py" line="251"/>
+        <location filename="../../ui/alert_inbox.py" line="257"/>
         <source>Missing child</source>
         <translation>गुमशुदा बच्चा</translation>
     </message>
     <message>
-        <location filename="../../ui/alert_inbox.py" line="253"/>
+        <location filename="../../ui/alert_inbox.py" line="259"/>
         <source>Found child</source>
         <translation>मिला बच्चा</translation>
     </message>
     <message>
-        <location filename="../../ui/alert_inbox.py" line="254"/>
+        <location filename="../../ui/alert_inbox.py" line="260"/>
         <source>Distance</source>
         <translation>दूरी</translation>
     </message>
     <message>
-        <location filename="../../ui/alert_inbox.py" line="255"/>
+        <location filename="../../ui/alert_inbox.py" line="261"/>
         <source>Where the found child is now</source>
         <translation>मिला बच्चा अभी कहाँ है</translation>
     </message>
     <message>
-        <location filename="../../ui/alert_inbox.py" line="256"/>
+        <location filename="../../ui/alert_inbox.py" line="262"/>
         <source>Raised on</source>
         <translation>अलर्ट तिथि</translation>
     </message>
     <message>
-        <location filename="../../ui/alert_inbox.py" line="330"/>
+        <location filename="../../ui/alert_inbox.py" line="336"/>
         <source>(no name)</source>
         <translation>(नाम नहीं)</translation>
     </message>
     <message>
-        <location filename="../../ui/alert_inbox.py" line="335"/>
+        <location filename="../../ui/alert_inbox.py" line="341"/>
         <source>%1 then, about %2 now</source>
         <translation>तब %1, अब लगभग %2</translation>
     </message>
     <message>
-        <location filename="../../ui/alert_inbox.py" line="340"/>
+        <location filename="../../ui/alert_inbox.py" line="346"/>
         <source>looks %1</source>
         <translation>दिखने में %1</translation>
     </message>
     <message>
-        <location filename="../../ui/alert_inbox.py" line="352"/>
+        <location filename="../../ui/alert_inbox.py" line="358"/>
         <source>Phone: %1</source>
         <translation>फ़ोन: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/alert_inbox.py" line="354"/>
+        <location filename="../../ui/alert_inbox.py" line="360"/>
         <source>Found on %1</source>
         <translation>%1 को मिला</translation>
     </message>
     <message>
-        <location filename="../../ui/alert_inbox.py" line="389"/>
+        <location filename="../../ui/alert_inbox.py" line="395"/>
         <source>Open alerts: &lt;b&gt;%1&lt;/b&gt;. A face match is a lead, not an identification.</source>
         <translation>खुले अलर्ट: &lt;b&gt;%1&lt;/b&gt;। चेहरा मिलान केवल संकेत है, पहचान नहीं।</translation>
     </message>
     <message>
-        <location filename="../../ui/alert_inbox.py" line="392"/>
+        <location filename="../../ui/alert_inbox.py" line="398"/>
         <source>No open alerts.</source>
         <translation>कोई खुला अलर्ट नहीं।</translation>
     </message>
@@ -158,22 +158,22 @@
 <context>
     <name>AlertsController</name>
     <message>
-        <location filename="../../ui/alert_inbox.py" line="443"/>
+        <location filename="../../ui/alert_inbox.py" line="475"/>
         <source>&amp;Match alerts…</source>
         <translation>&amp;मिलान अलर्ट…</translation>
     </message>
     <message>
-        <location filename="../../ui/alert_inbox.py" line="444"/>
+        <location filename="../../ui/alert_inbox.py" line="476"/>
         <source>Search by &amp;photo…</source>
         <translation>&amp;फ़ोटो से खोजें…</translation>
     </message>
     <message>
-        <location filename="../../ui/alert_inbox.py" line="446"/>
+        <location filename="../../ui/alert_inbox.py" line="478"/>
         <source>Pick a photo (or drop one anywhere in the window) to see ranked candidates</source>
         <translation>फ़ोटो चुनें (या विंडो में कहीं भी छोड़ें) और क्रमवार संभावित बच्चे देखें</translation>
     </message>
     <message>
-        <location filename="../../ui/alert_inbox.py" line="488"/>
+        <location filename="../../ui/alert_inbox.py" line="525"/>
         <source>Search by photo</source>
         <translation>फ़ोटो से खोजें</translation>
     </message>
@@ -773,6 +773,65 @@
     </message>
 </context>
 <context>
+    <name>ConflictsDialog</name>
+    <message>
+        <location filename="../../ui/conflicts_dialog.py" line="35"/>
+        <location filename="../../ui/conflicts_dialog.py" line="115"/>
+        <source>Conflicts to review</source>
+        <translation>समीक्षा हेतु टकराव</translation>
+    </message>
+    <message>
+        <location filename="../../ui/conflicts_dialog.py" line="40"/>
+        <source>Two officers changed the same detail while offline. The later change was kept; the other value is shown here so nothing is lost. Pick the value to keep.</source>
+        <translation>दो अधिकारियों ने ऑफ़लाइन रहते हुए एक ही विवरण बदला। बाद वाला बदलाव रखा गया; दूसरा मान यहाँ दिखाया गया है ताकि कुछ भी न खोए। रखने के लिए मान चुनें।</translation>
+    </message>
+    <message>
+        <location filename="../../ui/conflicts_dialog.py" line="50"/>
+        <source>Case</source>
+        <translation>प्रकरण</translation>
+    </message>
+    <message>
+        <location filename="../../ui/conflicts_dialog.py" line="51"/>
+        <source>Detail</source>
+        <translation>विवरण</translation>
+    </message>
+    <message>
+        <location filename="../../ui/conflicts_dialog.py" line="52"/>
+        <source>Current value</source>
+        <translation>वर्तमान मान</translation>
+    </message>
+    <message>
+        <location filename="../../ui/conflicts_dialog.py" line="53"/>
+        <source>Other value</source>
+        <translation>दूसरा मान</translation>
+    </message>
+    <message>
+        <location filename="../../ui/conflicts_dialog.py" line="54"/>
+        <source>Other value by</source>
+        <translation>दूसरा मान किसका</translation>
+    </message>
+    <message>
+        <location filename="../../ui/conflicts_dialog.py" line="55"/>
+        <source>When</source>
+        <translation>कब</translation>
+    </message>
+    <message>
+        <location filename="../../ui/conflicts_dialog.py" line="65"/>
+        <source>Keep the current value</source>
+        <translation>वर्तमान मान रखें</translation>
+    </message>
+    <message>
+        <location filename="../../ui/conflicts_dialog.py" line="67"/>
+        <source>Use the other value</source>
+        <translation>दूसरा मान लें</translation>
+    </message>
+    <message>
+        <location filename="../../ui/conflicts_dialog.py" line="73"/>
+        <source>Nothing to review.</source>
+        <translation>समीक्षा के लिए कुछ नहीं।</translation>
+    </message>
+</context>
+<context>
     <name>Errors</name>
     <message>
         <location filename="../../ui/errors.py" line="23"/>
@@ -1143,167 +1202,167 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="241"/>
+        <location filename="../../ui/main_window.py" line="247"/>
         <source>All stations</source>
         <translation>सभी थाने</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="252"/>
+        <location filename="../../ui/main_window.py" line="258"/>
         <source>Muskan Desktop — register of missing and found children</source>
         <translation>मुस्कान डेस्कटॉप — गुमशुदा और मिले बच्चों का रजिस्टर</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="253"/>
+        <location filename="../../ui/main_window.py" line="259"/>
         <source>&amp;Search name:</source>
         <translation>नाम खोजें (&amp;S):</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="254"/>
+        <location filename="../../ui/main_window.py" line="260"/>
         <source>Name in Hindi or English (Ctrl+F)</source>
         <translation>हिंदी या अंग्रेजी में नाम (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="258"/>
+        <location filename="../../ui/main_window.py" line="264"/>
         <source>Missing and found</source>
         <translation>गुमशुदा और मिले</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="265"/>
+        <location filename="../../ui/main_window.py" line="271"/>
         <source>Any status</source>
         <translation>सभी स्थितियां</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="269"/>
+        <location filename="../../ui/main_window.py" line="275"/>
         <source>All districts</source>
         <translation>सभी जिले</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="275"/>
+        <location filename="../../ui/main_window.py" line="281"/>
         <source>Boys and girls</source>
         <translation>बालक और बालिका</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="280"/>
+        <location filename="../../ui/main_window.py" line="286"/>
         <source>Any age</source>
         <translation>सभी आयु</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="281"/>
+        <location filename="../../ui/main_window.py" line="287"/>
         <source>%1 years</source>
         <translation>%1 वर्ष</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="283"/>
+        <location filename="../../ui/main_window.py" line="289"/>
         <source>Reported:</source>
         <translation>रिपोर्ट तिथि:</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="284"/>
+        <location filename="../../ui/main_window.py" line="290"/>
         <source>Reported on or after (YYYY-MM-DD)</source>
         <translation>इस तिथि को या बाद में रिपोर्ट (YYYY-MM-DD)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="285"/>
+        <location filename="../../ui/main_window.py" line="291"/>
         <source>Reported on or before (YYYY-MM-DD)</source>
         <translation>इस तिथि को या पहले रिपोर्ट (YYYY-MM-DD)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="286"/>
+        <location filename="../../ui/main_window.py" line="292"/>
         <source>Clear</source>
         <translation>साफ करें</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="287"/>
+        <location filename="../../ui/main_window.py" line="293"/>
         <source>Cancel</source>
         <translation>रद्द करें</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="288"/>
+        <location filename="../../ui/main_window.py" line="294"/>
         <source>New &amp;missing child report</source>
         <translation>गुमशुदा बच्चे की नई रिपोर्ट (&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="289"/>
+        <location filename="../../ui/main_window.py" line="295"/>
         <source>New &amp;found child record</source>
         <translation>मिले बच्चे का नया अभिलेख (&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="290"/>
+        <location filename="../../ui/main_window.py" line="296"/>
         <source>&amp;Search</source>
         <translation>खोजें (&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="291"/>
+        <location filename="../../ui/main_window.py" line="297"/>
         <source>&amp;Import CSV…</source>
         <translation>CSV आयात करें (&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="292"/>
+        <location filename="../../ui/main_window.py" line="298"/>
         <source>&amp;Export…</source>
         <translation>निर्यात करें (&amp;E)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="293"/>
+        <location filename="../../ui/main_window.py" line="299"/>
         <source>Review &amp;report (PDF)…</source>
         <translation>समीक्षा रिपोर्ट (PDF) (&amp;R)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="294"/>
+        <location filename="../../ui/main_window.py" line="300"/>
         <source>&amp;Quit</source>
         <translation>बाहर निकलें (&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="299"/>
+        <location filename="../../ui/main_window.py" line="305"/>
         <source>&amp;About Muskan Desktop</source>
         <translation>मुस्कान डेस्कटॉप के बारे में (&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="300"/>
+        <location filename="../../ui/main_window.py" line="306"/>
         <source>&amp;Register</source>
         <translation>रजिस्टर (&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="301"/>
+        <location filename="../../ui/main_window.py" line="307"/>
         <source>&amp;View</source>
         <translation>दृश्य (&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="302"/>
+        <location filename="../../ui/main_window.py" line="308"/>
         <source>&amp;Language / भाषा</source>
         <translation>भाषा / Language (&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="303"/>
+        <location filename="../../ui/main_window.py" line="309"/>
         <source>&amp;Help</source>
         <translation>सहायता (&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="320"/>
+        <location filename="../../ui/main_window.py" line="328"/>
         <source>Opening the register…</source>
         <translation>रजिस्टर खुल रहा है…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="458"/>
+        <location filename="../../ui/main_window.py" line="469"/>
         <source>No cases yet.</source>
         <translation>अभी कोई प्रकरण नहीं।</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="460"/>
+        <location filename="../../ui/main_window.py" line="471"/>
         <source>%1 cases shown</source>
         <translation>%1 प्रकरण दिखाए गए</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="488"/>
+        <location filename="../../ui/main_window.py" line="499"/>
         <source>Saved.</source>
         <translation>सहेजा गया।</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="535"/>
+        <location filename="../../ui/main_window.py" line="546"/>
         <source>About Muskan Desktop</source>
         <translation>मुस्कान डेस्कटॉप के बारे में</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="537"/>
+        <location filename="../../ui/main_window.py" line="548"/>
         <source>Muskan Desktop %1
 The station&apos;s register of missing and found children.</source>
         <translation>मुस्कान डेस्कटॉप %1
@@ -1910,6 +1969,82 @@ The station&apos;s register of missing and found children.</source>
     </message>
 </context>
 <context>
+    <name>SyncController</name>
+    <message>
+        <location filename="../../ui/sync_status.py" line="71"/>
+        <source>&amp;Sync</source>
+        <translation>&amp;सिंक</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_status.py" line="72"/>
+        <source>Sync &amp;now</source>
+        <translation>अभी सिंक &amp;करें</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_status.py" line="73"/>
+        <source>&amp;Conflicts to review…</source>
+        <translation>समीक्षा हेतु &amp;टकराव…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_status.py" line="93"/>
+        <source>Sync: not enrolled</source>
+        <translation>सिंक: पंजीकृत नहीं</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_status.py" line="94"/>
+        <source>Enroll this laptop with `muskan enroll` to sync.</source>
+        <translation>सिंक के लिए इस लैपटॉप को `muskan enroll` से पंजीकृत करें।</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_status.py" line="99"/>
+        <source>Online</source>
+        <translation>ऑनलाइन</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_status.py" line="100"/>
+        <source>Offline</source>
+        <translation>ऑफ़लाइन</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_status.py" line="101"/>
+        <source>Access refused</source>
+        <translation>पहुँच अस्वीकृत</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_status.py" line="102"/>
+        <source>Upgrade needed</source>
+        <translation>अपग्रेड आवश्यक</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_status.py" line="103"/>
+        <source>Not yet synced</source>
+        <translation>अभी सिंक नहीं हुआ</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_status.py" line="107"/>
+        <source>syncing…</source>
+        <translation>सिंक हो रहा है…</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../ui/sync_status.py" line="108"/>
+        <source>%n change(s) waiting</source>
+        <translation>
+            <numerusform>%n बदलाव प्रतीक्षा में</numerusform>
+            <numerusform>%n बदलाव प्रतीक्षा में</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_status.py" line="110"/>
+        <source>oldest %1</source>
+        <translation>सबसे पुराना %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_status.py" line="113"/>
+        <source>last sync %1</source>
+        <translation>अंतिम सिंक %1</translation>
+    </message>
+</context>
+<context>
     <name>Validation</name>
     <message>
         <location filename="../../ui/labels.py" line="135"/>
@@ -2005,6 +2140,24 @@ The station&apos;s register of missing and found children.</source>
         <location filename="../../ui/labels.py" line="159"/>
         <source>Not recorded at this step.</source>
         <translation>इस चरण में दर्ज नहीं किया जाता।</translation>
+    </message>
+</context>
+<context>
+    <name>obj</name>
+    <message>
+        <location filename="../../ui/sync_status.py" line="175"/>
+        <source>%1 min ago</source>
+        <translation>%1 मिनट पहले</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_status.py" line="177"/>
+        <source>%1 h ago</source>
+        <translation>%1 घंटे पहले</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_status.py" line="178"/>
+        <source>%1 days ago</source>
+        <translation>%1 दिन पहले</translation>
     </message>
 </context>
 </TS>

@@ -1,0 +1,118 @@
+"""The sync indicator and the conflicts list in the window, driven as an officer would."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import httpx
+import pytest
+from PySide6.QtCore import Qt
+from sqlalchemy import select
+
+from muskan_desktop.models import Case
+from muskan_desktop.server import schema
+from muskan_desktop.sync.client import SyncClient
+from muskan_desktop.sync.tables import conflicts, outbox
+from ui.app import build_window
+from ui.tasks import TaskRunner
+
+from .conftest import TODAY
+from .sync_helpers import AppTransport, Laptop, make_server, station_codes, use_memory_keyring
+
+pytestmark = pytest.mark.usefixtures("modal_boxes")
+
+
+class Down(httpx.BaseTransport):
+    def handle_request(self, request):
+        raise httpx.ConnectError("no network", request=request)
+
+
+@pytest.fixture
+def world(qtbot, tmp_path):
+    use_memory_keyring()
+    store, app = make_server(tmp_path / "server", f"sqlite:///{tmp_path / 'server.db'}")
+    transport = AppTransport(app)
+    info = station_codes(1)[0]
+    store.add_station(info.code)
+    lap = Laptop(tmp_path / "home", store, info, "SI Window", transport, TODAY)
+    lap.enroll(store.enrollment_code(info.code))
+    lap.close()
+    other = Laptop(tmp_path / "other", store, info, "SI Other", transport, dt.date.today())
+    other.enroll(store.enrollment_code(info.code))
+    win = build_window(tmp_path / "home", runner=TaskRunner(inline=True))
+    qtbot.addWidget(win)
+    win.show()
+    win.start()
+    assert win.ctx is not None
+    net = {"transport": transport}
+
+    def client(ctx):
+        http = httpx.Client(base_url="http://muskan.test", transport=net["transport"])
+        return SyncClient(ctx, http=http, sleep=lambda _s: None)
+
+    win.sync.client_factory = client
+    yield win, other, store, net
+    win.sync.timer.stop()
+    win.ctx.db.close()
+    other.close()
+    store.close()
+
+
+def test_indicator_shows_pending_online_and_offline(world):
+    from muskan_desktop.cases import CaseService
+
+    win, _other, _store, net = world
+    from muskan_desktop.sync.client import oldest_pending
+
+    before = oldest_pending(win.ctx.db)[0]
+    CaseService(win.ctx).create(
+        {"kind": "missing", "name_latin": "Ravi", "sex": "M", "age_years": 9}
+    )
+    win.sync.refresh()
+    assert f"{before + 1} change(s) waiting" in win.sync.label.text()
+    win.sync.act_sync.trigger()  # Sync > Sync now
+    text = win.sync.label.text()
+    assert text.startswith("Online") and "0 change(s) waiting" in text and "last sync" in text
+    net["transport"] = Down()
+    CaseService(win.ctx).create(
+        {"kind": "missing", "name_latin": "Mohan", "sex": "M", "age_years": 7}
+    )
+    win.sync.act_sync.trigger()
+    text = win.sync.label.text()
+    assert text.startswith("Offline") and "1 change(s) waiting" in text and "oldest" in text
+    assert win.sync.timer.isActive()  # it tries again by itself, later
+
+
+def test_officer_picks_the_value_to_keep_and_both_stations_see_it(world, qtbot):
+    from muskan_desktop.cases import CaseService
+
+    win, other, store, _net = world
+    case = CaseService(win.ctx).create(
+        {"kind": "missing", "name_latin": "Sita", "sex": "F", "age_years": 6}
+    )
+    win.sync.sync_now()
+    other.sync()
+    CaseService(win.ctx).update(case.id, {"clothing": "red frock"})
+    other.cases().update(case.id, {"clothing": "green frock"})
+    win.sync.sync_now()
+    other.sync()  # arrives later: its value is kept, ours goes to the review list
+    win.sync.sync_now()
+    win.sync.act_conflicts.trigger()
+    dlg = win.sync.dialog
+    assert dlg.table.rowCount() == 1
+    cells = [dlg.table.item(0, c).text() for c in range(4)]
+    assert cells[2:] == ["green frock", "red frock"]
+    qtbot.mouseClick(dlg.restore_button, Qt.MouseButton.LeftButton)  # use the other value
+    assert dlg.table.rowCount() == 0 and dlg.empty.isVisibleTo(dlg)
+    with win.ctx.db.read() as s:
+        assert s.get(Case, case.id).clothing == "red frock"
+        assert s.execute(select(outbox.c.op).where(outbox.c.entity == "sync_conflicts")).all()
+    win.sync.sync_now()
+    other.sync()
+    with store.session() as s:
+        (row,) = s.execute(select(schema.conflicts)).all()
+        assert row.resolved_at is not None and row.resolved_by == win.ctx.actor
+        assert s.get(Case, case.id).clothing == "red frock"
+    with other.ctx.db.read() as s:
+        assert s.execute(select(conflicts.c.resolved_at)).scalar_one() is not None
+        assert s.get(Case, case.id).clothing == "red frock"

@@ -1,0 +1,188 @@
+"""Sync in the window: a status-bar indicator and rounds on a timer, on the "sync" pool.
+
+The indicator says online/offline, how many changes wait and since when, and when the last
+sync succeeded. Rounds run every minute while they succeed and back off (with jitter) while
+the server cannot be reached, so a queue drains without anyone editing or clicking.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import random
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QLabel
+
+from muskan_desktop.sync.client import (
+    LAST_OK_KEY,
+    SERVER_KEY,
+    NotEnrolled,
+    Offline,
+    Refused,
+    RoundResult,
+    SyncClient,
+    SyncError,
+    TooOld,
+    backoff,
+    oldest_pending,
+)
+
+log = logging.getLogger(__name__)
+INTERVAL_MS = 60_000
+
+
+class SyncController(QObject):
+    """Owns the indicator, the timer and the Sync menu of one main window."""
+
+    changed = Signal()
+
+    def __init__(self, win: Any, client_factory: Callable[[Any], SyncClient] | None = None):
+        super().__init__(win)
+        self.win = win
+        self.client_factory = client_factory or (lambda ctx: SyncClient(ctx))
+        self.state = "unknown"  # online / offline / refused / too_old / not_enrolled
+        self.failures = 0
+        self.running = False
+        self.last_result: RoundResult | None = None
+        self.rng = random.Random()
+        self.label = QLabel(win)
+        self.label.setObjectName("syncStatus")
+        win.statusBar().addPermanentWidget(self.label)
+        self.timer = QTimer(self, singleShot=True)
+        self.timer.timeout.connect(self.sync_now)
+        self.act_sync = QAction(win)
+        self.act_sync.triggered.connect(self.sync_now)
+        self.act_conflicts = QAction(win)
+        self.act_conflicts.triggered.connect(self.show_conflicts)
+        self.menu = win.menuBar().addMenu("")
+        self.menu.addAction(self.act_sync)
+        self.menu.addAction(self.act_conflicts)
+        self.dialog: Any = None
+        self.retranslate()
+        self.refresh()
+        if self._enrolled():
+            self.timer.start(2000)  # a first round soon after opening
+
+    def retranslate(self) -> None:
+        self.menu.setTitle(self.tr("&Sync"))
+        self.act_sync.setText(self.tr("Sync &now"))
+        self.act_conflicts.setText(self.tr("&Conflicts to review…"))
+        self.refresh()
+
+    def _enrolled(self) -> bool:
+        ctx = self.win.ctx
+        if ctx is None:
+            return False
+        from muskan_desktop.context import get_meta
+
+        return get_meta(ctx.db, SERVER_KEY) is not None
+
+    # -- the indicator -------------------------------------------------------------------------
+    def refresh(self) -> None:
+        ctx = self.win.ctx
+        if ctx is None:
+            self.label.setText("")
+            return
+        from muskan_desktop.context import get_meta
+
+        if not self._enrolled():
+            self.label.setText(self.tr("Sync: not enrolled"))
+            self.label.setToolTip(self.tr("Enroll this laptop with `muskan enroll` to sync."))
+            return
+        pending, oldest = oldest_pending(ctx.db)
+        last = get_meta(ctx.db, LAST_OK_KEY)
+        words = {
+            "online": self.tr("Online"),
+            "offline": self.tr("Offline"),
+            "refused": self.tr("Access refused"),
+            "too_old": self.tr("Upgrade needed"),
+            "unknown": self.tr("Not yet synced"),
+        }
+        parts = [words.get(self.state, self.state)]
+        if self.running:
+            parts.append(self.tr("syncing…"))
+        parts.append(self.tr("%n change(s) waiting", "", pending))
+        if oldest is not None:
+            parts.append(self.tr("oldest %1").replace("%1", _ago(oldest, self)))
+        if last:
+            when = dt.datetime.fromisoformat(last).astimezone().strftime("%d-%m %H:%M")
+            parts.append(self.tr("last sync %1").replace("%1", when))
+        self.label.setText(" · ".join(parts))
+        self.changed.emit()
+
+    # -- rounds --------------------------------------------------------------------------------
+    def sync_now(self) -> None:
+        ctx = self.win.ctx
+        if ctx is None or self.running or not self._enrolled():
+            return
+        self.running = True
+        self.refresh()
+        self.win.runner.run(
+            lambda _c: self.client_factory(ctx).sync_once(),
+            on_done=self._done,
+            on_error=self._failed,
+            pool="sync",
+            label="sync",
+        )
+
+    def _done(self, res: RoundResult) -> None:
+        self.running = False
+        self.state = "online"
+        self.failures = 0
+        self.last_result = res
+        self.refresh()
+        if res.pulled and hasattr(self.win, "run_search"):
+            self.win.run_search()  # the register shows what arrived
+        self.timer.start(INTERVAL_MS)
+
+    def _failed(self, exc: BaseException) -> None:
+        self.running = False
+        if isinstance(exc, Offline):
+            self.state = "offline"
+        elif isinstance(exc, Refused):
+            self.state = "refused"
+        elif isinstance(exc, TooOld):
+            self.state = "too_old"
+        elif isinstance(exc, NotEnrolled):
+            self.state = "unknown"
+        elif not isinstance(exc, SyncError):
+            self.refresh()
+            raise exc  # a bug: the crash dialog, not a quiet retry
+        self.failures += 1
+        self.label.setToolTip(getattr(exc, "message", str(exc)))
+        self.refresh()
+        if self.state in ("offline", "unknown"):
+            wait = max(5.0, backoff(self.failures, self.rng, base=30.0, cap=1800.0))
+            self.timer.start(int(wait * 1000))
+
+    def show_conflicts(self) -> None:
+        if self.win.ctx is None:
+            return
+        from .conflicts_dialog import ConflictsDialog
+
+        self.dialog = ConflictsDialog(self.win.ctx, self.win)
+        self.dialog.resolved.connect(self.refresh)
+        self.dialog.show()
+
+
+def _ago(when: dt.datetime, obj: QObject) -> str:
+    secs = max(0, int((dt.datetime.now(dt.UTC).replace(tzinfo=None) - when).total_seconds()))
+    if secs < 3600:
+        return obj.tr("%1 min ago").replace("%1", str(secs // 60))
+    if secs < 86400:
+        return obj.tr("%1 h ago").replace("%1", str(secs // 3600))
+    return obj.tr("%1 days ago").replace("%1", str(secs // 86400))
+
+
+def install_sync(win: Any, client_factory: Callable[[Any], SyncClient] | None = None) -> Any:
+    """Called once the register is open (the main window's hook)."""
+    existing = getattr(win, "sync", None)
+    if isinstance(existing, SyncController):
+        existing.refresh()
+        return existing
+    win.sync = SyncController(win, client_factory)
+    return win.sync
