@@ -186,3 +186,20 @@ def test_a_module_that_does_not_load_is_named(tmp_path, monkeypatch):
     (failed,) = selftest.import_all(names)
     assert failed.startswith("stationpkg.export (ModuleNotFoundError:")
     assert "openpyxl_left_out_of_the_bundle" in failed
+
+
+def test_a_bundle_without_the_native_platform_plugin_fails_the_window_step(qapp, tmp_path):
+    """Off screen the window opens anyway; the officer's PC needs its own platform plugin."""
+    from PySide6.QtCore import QCoreApplication
+
+    from ui.selftest_window import native_platform_plugin
+
+    assert native_platform_plugin()  # this installation has it
+    before = QCoreApplication.libraryPaths()
+    (tmp_path / "platforms").mkdir()  # a bundle whose platforms/ lacks the native plugin
+    try:
+        QCoreApplication.setLibraryPaths([str(tmp_path)])
+        with pytest.raises(selftest.StepFailed, match="platform plugin is missing"):
+            native_platform_plugin()
+    finally:
+        QCoreApplication.setLibraryPaths(before)

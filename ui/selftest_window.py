@@ -34,6 +34,7 @@ def check_window(home: Path, cases: int) -> str:
     from .settings import Preferences, SettingsStore
 
     app = create_app()
+    native = native_platform_plugin()
     ui_modules = [n for n in module_names("ui") if n != __name__]
     failed = import_all(ui_modules)
     if failed:
@@ -94,7 +95,29 @@ def check_window(home: Path, cases: int) -> str:
         app.processEvents()
         qInstallMessageHandler(previous)
     return (
-        f"{len(ui_modules)} window modules load; main window shown on the "
+        f"{len(ui_modules)} window modules load, {native} is there; main window shown on the "
         f"'{app.platformName()}' platform in Hindi, {rows} cases listed after {waited:.1f} s, "
         "closed"
     )
+
+
+NATIVE = {"win32": "qwindows", "darwin": "qcocoa"}  # elsewhere X11's xcb
+
+
+def native_platform_plugin() -> str:
+    """The self-test draws off screen; an officer's PC needs this system's own platform plugin
+    (qwindows.dll on Windows), or the window never opens. Returns its file name."""
+    import sys
+
+    from PySide6.QtCore import QCoreApplication
+
+    from muskan_desktop.selftest import StepFailed
+
+    name = NATIVE.get(sys.platform, "qxcb")
+    for folder in QCoreApplication.libraryPaths():
+        platforms = Path(folder) / "platforms"
+        if platforms.is_dir():
+            for f in platforms.iterdir():
+                if f.stem.removeprefix("lib") == name:
+                    return f.name
+    raise StepFailed(f"the {name} platform plugin is missing: the window cannot open on this PC")
