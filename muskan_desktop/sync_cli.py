@@ -1,9 +1,10 @@
 """`muskan enroll` and `muskan sync` (plugged into cli.py).
 
-Exit codes of `muskan sync` (also in README): 0 done; 7 server unreachable or answering
-errors (work stays queued; try again); 8 credential refused or laptop revoked; 9 this
-version is too old for the server (upgrade; the queue is kept); 10 not enrolled or no
-keyring; 11 done, but some entries came back rejected (see `muskan sync --status`).
+Exit codes of `muskan sync` (also in README; 1-8 are the other commands'): 0 done; 10 the
+server cannot be reached or answered errors (the work stays queued; the next round retries);
+11 the laptop's credential was refused or its access revoked; 12 this version is too old for
+the server (upgrade; the queue is kept); 13 not enrolled, or no keyring for the credential;
+14 done, but some entries came back rejected (`muskan sync --status` lists them).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import json
 import sys
 from typing import Any
 
-REJECTED_EXIT = 11
+REJECTED_EXIT = 14
 
 
 def add_parsers(sub: Any) -> None:
@@ -43,11 +44,37 @@ def cmd_sync(ctx: Any, args: argparse.Namespace) -> int:
     from .sync.client import SyncClient, counts, oldest_pending
 
     if args.status:
+        from sqlalchemy import select
+
+        from .sync.conflicts import open_conflicts
+        from .sync.tables import outbox
+
         n, oldest = oldest_pending(ctx.db)
+        with ctx.db.read() as s:
+            bad = s.execute(
+                select(outbox.c.seq, outbox.c.entity, outbox.c.row_id, outbox.c.receipt)
+                .where(outbox.c.state.in_(["rejected", "quarantined"]))
+                .order_by(outbox.c.seq)
+            ).all()
         data = {
             "pending": n,
             "oldest_pending": oldest.isoformat() if oldest else None,
             "states": counts(ctx.db),
+            "rejected": [
+                {"seq": q, "entity": e, "id": r, "reason": (rc or {}).get("reason")}
+                for q, e, r, rc in bad
+            ],
+            "conflicts": [
+                {
+                    "id": c.id,
+                    "case_id": c.case_id,
+                    "field": c.field,
+                    "kept": c.kept,
+                    "other": c.lost,
+                    "other_by": c.lost_by,
+                }
+                for c in open_conflicts(ctx.db)
+            ],
         }
         print(json.dumps(data, indent=1))
         return 0

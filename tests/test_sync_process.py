@@ -189,9 +189,9 @@ def _kill_during(env, home, moment) -> int:
 def test_kill_9_mid_push_and_mid_pull_loses_nothing(setup, tmp_path):
     srv, env, _pg = setup
     a_info, b_info = station_codes(2)
-    a = _laptop(tmp_path, env, srv, a_info, "a", 4000)
+    a = _laptop(tmp_path, env, srv, a_info, "a", 3000)
     total = _status(env, a)["pending"]
-    assert total > 4000
+    assert total > 3000
     # mid-push: killed after the server committed the first batch, before the rest
     rc = _kill_during(env, a, lambda: 0 < srv.last_seq() < total)
     assert rc == -signal.SIGKILL

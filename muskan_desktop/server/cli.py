@@ -84,7 +84,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         if isinstance(exc, OperationalError):
             print(f"error: the server database cannot be reached: {exc.orig}", file=sys.stderr)
-            return 7
+            return 10
         raise
 
 

@@ -44,7 +44,7 @@ def _hash(secret: str) -> str:
 
 
 class AuthError(MuskanError):
-    exit_code = 8
+    exit_code = 11
 
     def __init__(self, code: str, message: str) -> None:
         super().__init__(message)

@@ -41,27 +41,27 @@ Progress = Callable[[str, int, int], None]
 
 
 class SyncError(MuskanError):
-    exit_code = 7
+    exit_code = 10
 
 
 class Offline(SyncError):
     """The server cannot be reached, or answered with a server error: retry later."""
 
-    exit_code = 7
+    exit_code = 10
 
 
 class Refused(SyncError):
     """The credential was refused or the device revoked."""
 
-    exit_code = 8
+    exit_code = 11
 
 
 class TooOld(SyncError):
-    exit_code = 9
+    exit_code = 12
 
 
 class NotEnrolled(SyncError):
-    exit_code = 10
+    exit_code = 13
 
 
 @dataclass

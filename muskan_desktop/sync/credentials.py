@@ -17,7 +17,7 @@ SERVICE = "muskan-desktop-sync"
 
 
 class NoKeyring(MuskanError):
-    exit_code = 10
+    exit_code = 13
 
     def __init__(self) -> None:
         super().__init__(
