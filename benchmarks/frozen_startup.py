@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -96,6 +97,7 @@ def main() -> None:
         runs["fready"],
     )
     sys.stdout.flush()
+    shutil.rmtree(home.parent, ignore_errors=True)
 
 
 if __name__ == "__main__":
