@@ -167,7 +167,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 # Command groups that live in their own modules (kept light to import: no dlib or ReportLab
 # at module level). Each has add_parsers(subparsers), COMMANDS {(command, action): fn(ctx,
-# args)} and READ_ONLY (commands that must not create an empty register).
+# args)} and READ_ONLY (commands that must not create an empty register); optionally PREPARE
+# {(command, action): fn(args, home)}, run before the register is opened (slow set-up).
 PLUGINS = (
     "muskan_desktop.report_cli",
     "muskan_desktop.match_cli",
@@ -256,10 +257,14 @@ def _dispatch(args: argparse.Namespace, home: Path) -> int:
     # Commands that only read or change existing cases never create an empty register.
     commands = dict(COMMANDS)
     read_only = set(READ_ONLY)
+    prepare: dict[tuple[str, str | None], Any] = {}
     for module in _plugins():
         commands.update(module.COMMANDS)
         read_only |= set(module.READ_ONLY)
+        prepare.update(getattr(module, "PREPARE", {}))
     create = (args.command, action) not in read_only
+    if (start := prepare.get((args.command, action))) is not None:
+        start(args, home)  # slow set-up that needs no register (worker processes) meanwhile
     from .keystore import has_keys
     from .security_cli import ask_password
 

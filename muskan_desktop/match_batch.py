@@ -46,6 +46,7 @@ from .faces import DEFAULT_SETTINGS, FaceSettings
 from .match_worker import Encoded, encode_one, init_worker
 from .matching import MatchService, loaded_meta
 from .models import Case, FaceEmbedding, Photo
+from .paths import DB_FILENAME
 from .transfer import RowError
 from .validation import FIELDS, parse_date
 
@@ -115,8 +116,10 @@ def import_folder(
     rows = list(_read_manifest(sheet))
     if not rows:
         raise MuskanError(f"{sheet.name} lists no photos.")
-    # the workers load dlib (about a second) while the rows are checked and the files hashed
-    with _Encoder(ctx.home, workers, settings, len(rows)) as encoder:
+    # the workers load dlib while the rows are checked and the files hashed (the command line
+    # starts them even before it opens the register: `prestart_workers`)
+    encoder = _prestarted.pop(_key(ctx.home, workers, settings), None)
+    with encoder or _Encoder(ctx.home, workers, settings, len(rows)) as encoder:
         tasks = _check_rows(ctx, folder, sheet.name, rows, kind, station, district, report)
         todo = _not_yet_imported(ctx, tasks, report)
         _record_all(ctx, todo, encoder.run(todo), report, progress)
@@ -338,6 +341,26 @@ def _not_yet_imported(ctx: Context, tasks: list[Task], report: FolderReport) -> 
             seen.add(key)
             todo.append(t)
     return todo
+
+
+def _key(home: Path, workers: int | None, settings: FaceSettings) -> tuple[Any, ...]:
+    return (str(Path(home).resolve()), workers, settings)
+
+
+_prestarted: dict[tuple[Any, ...], _Encoder] = {}
+
+
+def prestart_workers(
+    home: Path, workers: int | None = None, settings: FaceSettings = DEFAULT_SETTINGS
+) -> None:
+    """Start the worker pool now, for an `import_folder` of this home soon after (the
+    command line calls it before opening the register). Left unused, the pool ends with
+    the program."""
+    key = _key(home, workers, settings)
+    if not (Path(home) / DB_FILENAME).is_file():
+        return  # no register yet: nothing may be written into the folder before it is made
+    if key not in _prestarted:
+        _prestarted[key] = _Encoder(Path(home), workers, settings, jobs=1 << 30)
 
 
 class _Encoder:

@@ -239,6 +239,18 @@ def cmd_faces_import_folder(ctx: Any, args: argparse.Namespace) -> int:
     return 5 if report.errors else 0
 
 
+def prepare_faces_import_folder(args: argparse.Namespace, home: Any) -> None:
+    """Start the encoding workers (dlib's start-up) while the register is being opened."""
+    from .match_batch import prestart_workers
+
+    prestart_workers(home, args.workers)
+
+
+# Started before the register is opened (see cli._dispatch).
+PREPARE: dict[tuple[str, str | None], Any] = {
+    ("faces", "import-folder"): prepare_faces_import_folder,
+}
+
 COMMANDS: dict[tuple[str, str | None], Any] = {
     ("photos", "add"): cmd_photos_add,
     ("match", None): cmd_match,
