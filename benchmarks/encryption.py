@@ -1,0 +1,183 @@
+"""The cost of encryption at rest: the same work on an encrypted and a plain register, in
+the same run, interleaved.
+
+    uv run python -m benchmarks.encryption [--cases 100000] [--photos 100] [--runs 5]
+
+1. Name search over 100,000 demo cases (the Foundation benchmark's queries): a warm session
+   (the window's case: pages already decrypted in the cache), and a cold one (open the
+   register, then search: the command line's case, every page read is decrypted).
+2. Photo intake of 100 photos (check and decode, store the file and its thumbnail, the row
+   and its audit entry): AES-GCM for the two files against plain files.
+The plain register is the same file exported without a key (sqlcipher_export); the plain
+photo store writes the bytes as the version before encryption did.
+Goal (issue 8): encrypted <= 1.15x the plain time. Wall and CPU time are both shown: on a
+busy machine the CPU time of this process is the steadier measure of the work done.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import shutil
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from PIL import Image
+
+from muskan_desktop.cases import CaseService
+from muskan_desktop.context import Context, open_context
+from muskan_desktop.db import Database, connect_raw, make_engine
+from muskan_desktop.demo import DemoGenerator
+from muskan_desktop.paths import DB_FILENAME
+from muskan_desktop.photos import PhotoService, PhotoStore
+from muskan_desktop.search import CaseFilter, SearchIndex
+
+QUERIES = ["Sunitha", "सुनीता", "Suneeta Minj", "पूजा तिर्की"]
+FACES = Path(__file__).resolve().parents[2] / "shared" / "data" / "faces"
+
+
+class PlainStore(PhotoStore):
+    """The photo store as it was before encryption: the bytes as they are."""
+
+    def seal(self, data: bytes, sha: str, kind: str = "photo") -> bytes:
+        return data
+
+
+def plain_copy(enc: Database, target: Path) -> Database:
+    target.mkdir(parents=True)
+    con = connect_raw(enc.path, enc.keys, isolation_level=None)
+    try:
+        con.execute("ATTACH DATABASE ? AS plain KEY ''", (str(target / DB_FILENAME),))
+        con.execute("SELECT sqlcipher_export('plain')")
+        con.execute("DETACH DATABASE plain")
+    finally:
+        con.close()
+    path = target / DB_FILENAME
+    return Database(path, make_engine(path))
+
+
+def photos(n: int) -> list[bytes]:
+    """n different JPEGs made from the shared test faces (each a distinct file and hash)."""
+    sources = [Image.open(p).convert("RGB") for p in sorted(FACES.glob("*.jpg"))]
+    out = []
+    for i in range(n):
+        img = sources[i % len(sources)]
+        w, h = img.size
+        k = 0.7 + 0.3 * ((i * 7) % 10) / 10
+        crop = img.crop((i % 9, i % 7, w - (i % 5), h - (i % 3))).resize(
+            (max(64, int(w * k)), max(64, int(h * k)))
+        )
+        buf = io.BytesIO()
+        crop.save(buf, "JPEG", quality=88)
+        out.append(buf.getvalue())
+    return out
+
+
+def measure(fn: Callable[[], object]) -> tuple[float, float]:
+    """Wall time and this process's CPU time (steadier on a busy machine)."""
+    t, c = time.perf_counter(), time.process_time()
+    fn()
+    return time.perf_counter() - t, time.process_time() - c
+
+
+def show(label: str, enc: list[tuple[float, float]], plain: list[tuple[float, float]]) -> None:
+    for i, kind in ((0, "wall"), (1, "CPU")):
+        me = statistics.median(x[i] for x in enc)
+        mp = statistics.median(x[i] for x in plain)
+        print(
+            f"{label if i == 0 else '':<50} {kind:<4} encrypted {me * 1000:8.1f} ms   "
+            f"plain {mp * 1000:8.1f} ms   ratio {me / mp:5.2f}x (goal <= 1.15x)"
+        )
+        print(f"{'':<55} runs enc:   {', '.join(f'{x[i] * 1000:.1f}' for x in enc)}")
+        print(f"{'':<55} runs plain: {', '.join(f'{x[i] * 1000:.1f}' for x in plain)}")
+
+
+def search_all(db: Database) -> None:
+    idx = SearchIndex.for_db(db)
+    with db.read() as s:
+        for q in QUERIES:
+            idx.ids(s, CaseFilter(name=q))
+            page = CaseFilter(name=q, limit=100)
+            idx.search(s, page)
+            idx.count(s, page)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--cases", type=int, default=100_000)
+    ap.add_argument("--photos", type=int, default=100)
+    ap.add_argument("--runs", type=int, default=5)
+    args = ap.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="muskan-bench-enc-"))
+    try:
+        home = work / "enc"
+        ctx = open_context(home, actor="bench")
+        t = time.perf_counter()
+        DemoGenerator(ctx, seed=1).generate(args.cases)
+        print(f"{args.cases:,} demo cases generated in {time.perf_counter() - t:.1f} s")
+        plain = plain_copy(ctx.db, work / "plain")
+        enc = ctx.db
+        for db in (enc, plain):  # each process loads the name vocabulary once
+            with db.read() as s:
+                SearchIndex.for_db(db).vocabulary(s)
+
+        warm_e: list[tuple[float, float]] = []
+        warm_p: list[tuple[float, float]] = []
+        cold_e: list[tuple[float, float]] = []
+        cold_p: list[tuple[float, float]] = []
+        search_all(enc)
+        search_all(plain)
+        for _ in range(args.runs):  # each run: the four queries three times over
+            warm_e.append(measure(lambda: [search_all(enc) for _ in range(3)]))
+            warm_p.append(measure(lambda: [search_all(plain) for _ in range(3)]))
+
+        def cold(path: Path, keys: object) -> None:
+            db = Database(path, make_engine(path, keys))  # type: ignore[arg-type]
+            try:
+                search_all(db)
+            finally:
+                db.close()
+
+        for _ in range(args.runs):
+            cold_e.append(measure(lambda: cold(enc.path, enc.keys)))
+            cold_p.append(measure(lambda: cold(plain.path, None)))
+        n = len(QUERIES)
+        show(f"name search x{n} queries x3, warm session", warm_e, warm_p)
+        show(f"open + name search x{n}, cold connection", cold_e, cold_p)
+        enc.close()
+        plain.close()
+
+        data = photos(args.photos)
+        in_e: list[tuple[float, float]] = []
+        in_p: list[tuple[float, float]] = []
+        for r in range(args.runs):
+            for encrypted in (True, False):
+                h = work / f"photos-{r}-{int(encrypted)}"
+                if encrypted:
+                    pctx = open_context(h, actor="bench")
+                    store: PhotoStore = PhotoStore(h)
+                else:
+                    h.mkdir()
+                    db = Database(h / DB_FILENAME, make_engine(h / DB_FILENAME))
+                    db.migrate(backup=False)
+                    pctx = Context(db=db, actor="bench", device="bench")
+                    store = PlainStore(h)
+                case = CaseService(pctx).create({"kind": "found", "sex": "M", "age_years": "9"})
+                svc = PhotoService(pctx, store)
+
+                def intake(svc: PhotoService = svc, cid: str = case.id) -> None:
+                    for d in data:
+                        svc.add(cid, d)
+
+                (in_e if encrypted else in_p).append(measure(intake))
+                pctx.db.close()
+        show(f"photo intake, {args.photos} photos (file + row + audit)", in_e, in_p)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
