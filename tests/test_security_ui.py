@@ -110,6 +110,10 @@ def test_login_at_start_lockout_and_what_each_role_may_do(qtbot, window, registe
         actions = [e.action for e in s.scalars(select(AuditEvent).order_by(AuditEvent.seq))]
     assert "account_locked" in actions and actions.count("logout") == 2
     assert [a for a in actions if a == "login"] == ["login"] * 3
+    win.close()  # closing the window ends the session
+    with win.ctx.db.read() as s:
+        last = s.scalars(select(AuditEvent).order_by(AuditEvent.seq.desc()).limit(1)).one()
+    assert (last.action, last.actor) == ("logout", "sho")
 
 
 def test_audit_view_verifies_and_names_a_tampered_row(qtbot, window):

@@ -576,5 +576,6 @@ class MainWindow(QMainWindow):
             if w.isVisible() and not w.close():
                 event.ignore()
                 return
+        self.officers.closing()  # the officer's session ends: recorded as a logout
         self.store.save_geometry(bytes(self.saveGeometry().data()).hex())
         super().closeEvent(event)

@@ -7,6 +7,7 @@ Kept out of main_window.py: the window only calls `before_open`, `register_opene
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from typing import Any
 
@@ -17,6 +18,7 @@ from PySide6.QtWidgets import QMainWindow, QMessageBox
 from muskan_desktop import keystore
 from muskan_desktop.accounts import AccountService, has_accounts
 from muskan_desktop.context import Context
+from muskan_desktop.errors import MuskanError
 from muskan_desktop.roles import Action, can
 
 from .login_dialog import LoginDialog, OfficerDialog, PasswordDialog, ask_passphrase, role_label
@@ -164,6 +166,14 @@ class OfficerMenu(QObject):
         if self.ctx is not None:
             self.password_dialog = PasswordDialog(self.ctx, self.win.runner, self.win)  # type: ignore[attr-defined]
             self.password_dialog.open()
+
+    def closing(self) -> None:
+        """The window closes: a logged-in officer's session ends (audited as a logout)."""
+        if self.ctx is None or not self.ctx.role or not self._has_accounts():
+            return
+        with contextlib.suppress(MuskanError):  # a locked register must not keep it open
+            AccountService(self.ctx).logout()
+        self.ctx.role = ""
 
     def on_logout(self) -> None:
         if self.ctx is None:
