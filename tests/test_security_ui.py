@@ -17,7 +17,7 @@ from muskan_desktop.roles import PermissionDenied
 from ui.app import build_window
 from ui.tasks import TaskRunner
 
-from .test_ui_register import type_into
+from .test_ui_register import fill_step, type_into
 
 pytestmark = pytest.mark.usefixtures("modal_boxes")
 
@@ -66,7 +66,7 @@ def log_in(qtbot, win, name, password):
     return dlg
 
 
-def test_login_at_start_lockout_and_what_each_role_may_do(qtbot, window, register):
+def test_login_at_start_lockout_and_what_each_role_may_do(qtbot, window, register, modal_boxes):
     win = window
     assert win.officers.login_dialog.isVisible()
     assert win.model.rowCount() == 0  # nothing of the register before a login
@@ -85,6 +85,13 @@ def test_login_at_start_lockout_and_what_each_role_may_do(qtbot, window, registe
     assert not win.act_export.isEnabled()  # an operator does not export ...
     with pytest.raises(PermissionDenied):  # ... nor delete (close as a duplicate)
         CaseService(win.ctx).transition(register, "close", {"closed_reason": "duplicate_report"})
+    win.open_case(register)  # and in the case view: the step is refused, nothing changes
+    view = win.case_windows[-1]
+    fill_step(qtbot, view, {"closed_reason": "duplicate_report"})
+    view.findChild(QPushButton, "action_close").click()
+    assert any("may not delete" in text for kind, _t, text in modal_boxes if kind == "warning")
+    assert CaseService(win.ctx).details(register)["status"] == "missing"
+    view.close()
     assert not win.officers.act_audit.isEnabled()
 
     win.officers.act_logout.trigger()
