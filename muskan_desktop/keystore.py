@@ -142,6 +142,11 @@ def needs_passphrase(home: Path) -> bool:
     return not (ok and _from_keyring(str(info["register"])) is not None)
 
 
+def needs_passphrase_again() -> bool:
+    """The window gave a passphrase this run (not MUSKAN_PASSPHRASE): worth asking again."""
+    return _session_passphrase is not None
+
+
 def load_keys(home: Path, *, create: bool = True) -> RegisterKeys:
     """The keys of the register in `home`, made (and stored) on first use if `create`."""
     home = Path(home).resolve()

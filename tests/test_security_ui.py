@@ -207,3 +207,44 @@ def test_password_change_and_an_administrator_sees_no_cases(qtbot, window):
     assert not win.officers.login_dialog.isVisible()
     assert win.model.rowCount() == 0 and not win.act_new_missing.isEnabled()
     assert win.officers.act_add.isEnabled() and win.officers.act_audit.isEnabled()
+
+
+def test_without_a_keyring_the_window_asks_for_the_passphrase_again(
+    qtbot, tmp_path, monkeypatch, modal_boxes
+):
+    import keyring
+    from keyring.backends import null
+
+    from muskan_desktop import keystore
+
+    old = keyring.get_keyring()
+    keyring.set_keyring(null.Keyring())
+    home = tmp_path / "laptop"
+    try:
+        monkeypatch.setenv("MUSKAN_PASSPHRASE", "the station passphrase")
+        ctx = open_context(home)
+        CaseService(ctx).create({"kind": "found", "sex": "F", "age_years": "5"})
+        ctx.db.close()
+        keystore.forget(home)
+        monkeypatch.delenv("MUSKAN_PASSPHRASE")
+        answers = iter(["a wrong guess", "the station passphrase"])
+        asked = []
+
+        def ask(parent, backend):
+            asked.append(backend)
+            return next(answers)
+
+        monkeypatch.setattr("ui.officer_menu.ask_passphrase", ask)
+        win = build_window(home, runner=TaskRunner(inline=True))
+        qtbot.addWidget(win)
+        win.show()
+        win.start()
+        assert len(asked) == 2 and "null" in asked[0]
+        assert any("Wrong passphrase" in text for kind, _t, text in modal_boxes)
+        assert win.ctx is not None
+        qtbot.waitUntil(lambda: win.model.rowCount() == 1)
+        win.ctx.db.close()
+    finally:
+        keyring.set_keyring(old)
+        keystore.set_session_passphrase(None)
+        keystore.forget(home)

@@ -329,6 +329,7 @@ class MainWindow(QMainWindow):
         self.runner.run(
             lambda _c: self._open_register(self.home),
             on_done=self.on_register_open,
+            on_error=self.officers.open_failed,  # a wrong passphrase is asked again
             pool="db",
             label="open",
         )

@@ -75,6 +75,16 @@ class OfficerMenu(QObject):
         keystore.set_session_passphrase(passphrase)
         return True
 
+    def open_failed(self, exc: BaseException) -> None:
+        """The register did not open: a wrong passphrase is asked for again; anything
+        else goes to the window's error handling."""
+        if isinstance(exc, keystore.KeyUnavailable) and keystore.needs_passphrase_again():
+            QMessageBox.warning(self.win, self.tr("Register passphrase"), exc.message)
+            keystore.set_session_passphrase(None)
+            self.win.start()  # type: ignore[attr-defined]
+            return
+        self.win.runner.on_error(exc)  # type: ignore[attr-defined]
+
     def register_opened(self, ctx: Context, ready: Callable[[], None]) -> None:
         """Log in (if the register has accounts), then `ready()` fills the window."""
         self.ctx, self._ready = ctx, ready

@@ -1342,27 +1342,27 @@
         <translation>रजिस्टर खुल रहा है…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="469"/>
+        <location filename="../../ui/main_window.py" line="470"/>
         <source>No cases yet.</source>
         <translation>अभी कोई प्रकरण नहीं।</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="471"/>
+        <location filename="../../ui/main_window.py" line="472"/>
         <source>%1 cases shown</source>
         <translation>%1 प्रकरण दिखाए गए</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="499"/>
+        <location filename="../../ui/main_window.py" line="500"/>
         <source>Saved.</source>
         <translation>सहेजा गया।</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="546"/>
+        <location filename="../../ui/main_window.py" line="547"/>
         <source>About Muskan Desktop</source>
         <translation>मुस्कान डेस्कटॉप के बारे में</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="548"/>
+        <location filename="../../ui/main_window.py" line="549"/>
         <source>Muskan Desktop %1
 The station&apos;s register of missing and found children.</source>
         <translation>मुस्कान डेस्कटॉप %1
@@ -1445,47 +1445,52 @@ The station&apos;s register of missing and found children.</source>
 <context>
     <name>OfficerMenu</name>
     <message>
-        <location filename="../../ui/officer_menu.py" line="58"/>
+        <location filename="../../ui/officer_menu.py" line="60"/>
         <source>&amp;Officer</source>
         <translation>&amp;अधिकारी</translation>
     </message>
     <message>
-        <location filename="../../ui/officer_menu.py" line="59"/>
+        <location filename="../../ui/officer_menu.py" line="61"/>
         <source>&amp;Audit trail…</source>
         <translation>&amp;ऑडिट रिकॉर्ड…</translation>
     </message>
     <message>
-        <location filename="../../ui/officer_menu.py" line="60"/>
+        <location filename="../../ui/officer_menu.py" line="62"/>
         <source>&amp;Add an officer…</source>
         <translation>अधिकारी &amp;जोड़ें…</translation>
     </message>
     <message>
-        <location filename="../../ui/officer_menu.py" line="61"/>
+        <location filename="../../ui/officer_menu.py" line="63"/>
         <source>&amp;Change my password…</source>
         <translation>मेरा पासवर्ड &amp;बदलें…</translation>
     </message>
     <message>
-        <location filename="../../ui/officer_menu.py" line="62"/>
+        <location filename="../../ui/officer_menu.py" line="64"/>
         <source>&amp;Log out</source>
         <translation>&amp;लॉग आउट</translation>
     </message>
     <message>
-        <location filename="../../ui/officer_menu.py" line="95"/>
+        <location filename="../../ui/officer_menu.py" line="82"/>
+        <source>Register passphrase</source>
+        <translation>रजिस्टर का पासफ़्रेज़</translation>
+    </message>
+    <message>
+        <location filename="../../ui/officer_menu.py" line="107"/>
         <source>Logged in as %1 (%2).</source>
         <translation>%1 (%2) के रूप में लॉग इन।</translation>
     </message>
     <message>
-        <location filename="../../ui/officer_menu.py" line="104"/>
+        <location filename="../../ui/officer_menu.py" line="116"/>
         <source>An administrator manages accounts; case data is not shown.</source>
         <translation>व्यवस्थापक खाते सँभालते हैं; प्रकरणों का विवरण नहीं दिखाया जाता।</translation>
     </message>
     <message>
-        <location filename="../../ui/officer_menu.py" line="156"/>
+        <location filename="../../ui/officer_menu.py" line="168"/>
         <source>Officer account</source>
         <translation>अधिकारी खाता</translation>
     </message>
     <message>
-        <location filename="../../ui/officer_menu.py" line="158"/>
+        <location filename="../../ui/officer_menu.py" line="170"/>
         <source>The SHO&apos;s account is ready. From the next start everyone logs in; add the other officers from the Officer menu.</source>
         <translation>थाना प्रभारी का खाता तैयार है। अगली बार से सभी लॉग इन करेंगे; अन्य अधिकारियों को अधिकारी मेनू से जोड़ें।</translation>
     </message>
