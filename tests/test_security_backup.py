@@ -180,3 +180,35 @@ def test_logs_hold_no_names_or_phone_numbers(tmp_path: Path):
     assert "locked after repeated failures" in text  # the log is written to
     for secret in (*NAMES, *PHONES, *(n.split()[0] for n in NAMES), "sho-password-9"):
         assert secret not in text, secret
+
+
+def test_backup_and_restore_from_the_command_line(tmp_path: Path):
+    env = {**os.environ, "MUSKAN_OFFICER": "SI Backup", "MUSKAN_BACKUP_PASSPHRASE": PASS}
+    env.pop("MUSKAN_PASSWORD", None)
+
+    def muskan(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "muskan_desktop.cli", "--home", str(home), *args],
+            capture_output=True,
+            text=True,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            timeout=180,
+        )
+
+    station, laptop = tmp_path / "station", tmp_path / "laptop"
+    r = muskan(station, "demo", "--cases", "40")
+    assert r.returncode == 0, r.stderr
+    before = muskan(station, "cases", "list", "--json").stdout
+    archive = tmp_path / "station.mbk"
+    r = muskan(station, "backup", "create", str(archive))
+    assert r.returncode == 0, r.stderr
+    env["MUSKAN_BACKUP_PASSPHRASE"] = "wrong passphrase"
+    r = muskan(laptop, "backup", "restore", str(archive))
+    assert r.returncode == 4 and "Wrong passphrase" in r.stderr
+    env["MUSKAN_BACKUP_PASSPHRASE"] = PASS
+    r = muskan(laptop, "backup", "restore", str(archive))
+    assert r.returncode == 0 and "40 cases" in r.stdout, r.stderr
+    assert muskan(laptop, "cases", "list", "--json").stdout == before
+    r = muskan(laptop, "audit", "verify")
+    assert r.returncode == 0, r.stderr
