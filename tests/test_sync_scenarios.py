@@ -405,3 +405,43 @@ def test_nothing_is_accepted_without_a_valid_token(world):
         assert r.status_code == 401
         r = http.request(method, path, headers=h, **kw)
         assert r.status_code == 401
+
+
+def test_concurrent_photo_inserts_union(world):
+    a_info, _ = station_codes(2)
+    a, a2 = world.laptop("a", a_info), world.laptop("a2", a_info)
+    case = missing(a)
+    settle(world)
+    faces = shared_dir() / "data" / "faces"
+    PhotoService(a.ctx).add(case.id, faces / "obama.jpg")
+    PhotoService(a2.ctx).add(case.id, faces / "obama.jpg")  # the same photo, twice
+    PhotoService(a2.ctx).add(case.id, faces / "biden.jpg")
+    settle(world)
+    with world.store.session() as s:
+        shas = sorted(s.scalars(select(Photo.sha256).where(Photo.case_id == case.id)))
+    assert len(shas) == 2  # both photos, the shared one once
+    for lap in (a, a2):
+        with lap.ctx.db.read() as s:
+            assert sorted(s.scalars(select(Photo.sha256))) == shas
+        for sha in shas:  # and the files came down too
+            assert PhotoService(lap.ctx).store.path(sha) is not None
+
+
+def test_a_change_and_its_outbox_entry_commit_or_vanish_together(world):
+    a_info, _ = station_codes(2)
+    a = world.laptop("a", a_info)
+    case = missing(a)
+    with a.ctx.db.read() as s:
+        before = s.scalar(select(func.count()).select_from(outbox))
+
+    class Crash(Exception):
+        pass
+
+    with pytest.raises(Crash), a.ctx.db.write() as s:  # dies after the flush, before commit
+        s.get(Case, case.id).clothing = "half-written"
+        s.flush()
+        assert s.scalar(select(func.count()).select_from(outbox)) == before + 1
+        raise Crash()
+    with a.ctx.db.read() as s:
+        assert s.scalar(select(func.count()).select_from(outbox)) == before
+        assert s.get(Case, case.id).clothing is None
