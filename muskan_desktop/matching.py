@@ -146,8 +146,9 @@ class MatchService:
                 audit.record(s, self.ctx, "case_create", "case", case.id, kind=case.kind)
             else:
                 case = _get_case(s, case_id)
-            photo, new_photo = self._photo_row(s, case, meta, day)
-            emb = self._embedding_row(s, case, meta["sha256"], enc)
+            fresh = new_case is not None  # a case made just now has no photos yet
+            photo, new_photo = self._photo_row(s, case, meta, day, fresh)
+            emb = self._embedding_row(s, case, meta["sha256"], enc, fresh)
             index.refresh(self.ctx.db)  # rows other programs committed meanwhile, too
             alerts = self._raise_alerts(s, case, meta["sha256"], enc.vector)
             # one entry for the photo and its face ("photo_add", as PhotoService writes, or
@@ -180,11 +181,13 @@ class MatchService:
         return result
 
     def _photo_row(
-        self, s: Session, case: Case, meta: dict[str, Any], day: dt.date | None
+        self, s: Session, case: Case, meta: dict[str, Any], day: dt.date | None, fresh: bool
     ) -> tuple[Photo, bool]:
-        photo = s.scalar(
-            select(Photo).where(Photo.case_id == case.id, Photo.sha256 == meta["sha256"])
-        )
+        photo = None
+        if not fresh:
+            photo = s.scalar(
+                select(Photo).where(Photo.case_id == case.id, Photo.sha256 == meta["sha256"])
+            )
         if photo is not None:
             return photo, False
         photo = Photo(
@@ -198,18 +201,21 @@ class MatchService:
             added_at=self.ctx.clock(),
             added_by=self.ctx.actor,
         )
-        s.add(photo)
-        s.flush()
+        s.add(photo)  # flushed with the next query (its id is made here, not by the table)
         return photo, True
 
-    def _embedding_row(self, s: Session, case: Case, sha: str, enc: FaceEncoding) -> FaceEmbedding:
-        old = s.scalar(
-            select(FaceEmbedding).where(
-                FaceEmbedding.photo_sha256 == sha,
-                FaceEmbedding.case_id == case.id,
-                FaceEmbedding.model == enc.model,
+    def _embedding_row(
+        self, s: Session, case: Case, sha: str, enc: FaceEncoding, fresh: bool
+    ) -> FaceEmbedding:
+        old = None
+        if not fresh:
+            old = s.scalar(
+                select(FaceEmbedding).where(
+                    FaceEmbedding.photo_sha256 == sha,
+                    FaceEmbedding.case_id == case.id,
+                    FaceEmbedding.model == enc.model,
+                )
             )
-        )
         if old is not None:
             if old.box == enc.box.to_json():
                 return old
@@ -226,8 +232,7 @@ class MatchService:
             vector=enc.blob(),
             created_at=self.ctx.clock(),
         )
-        s.add(emb)
-        s.flush()
+        s.add(emb)  # flushed with the next query
         return emb
 
     def _raise_alerts(
