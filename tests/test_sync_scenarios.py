@@ -445,3 +445,38 @@ def test_a_change_and_its_outbox_entry_commit_or_vanish_together(world):
     with a.ctx.db.read() as s:
         assert s.scalar(select(func.count()).select_from(outbox)) == before
         assert s.get(Case, case.id).clothing is None
+
+
+def test_a_batch_that_fails_as_a_whole_is_redone_entry_by_entry(world, monkeypatch):
+    """The fast path writes a batch's rows together; if PostgreSQL refuses the lot, the
+    batch is redone with one savepoint per entry, and every entry still gets its receipt."""
+    from muskan_desktop.server.apply import Applier
+
+    a_info, _ = station_codes(2)
+    a = world.laptop("a", a_info)
+    case = missing(a)
+    a.sync()
+    entries = []
+    for i in range(30):
+        entries.append(a.cases().add_tracing_entry(case.id, f"step {i}"))
+    with a.ctx.db.write() as s:  # the 10th entry reuses an id the server already has
+        rows_ = (
+            s.execute(select(outbox).where(outbox.c.state == "pending").order_by(outbox.c.seq))
+            .mappings()
+            .all()
+        )
+        dup = dict(rows_[9]["data"], id=rows_[0]["data"]["id"])
+        s.connection().execute(
+            update(outbox).where(outbox.c.seq == rows_[9]["seq"]).values(data=dup, row_id=dup["id"])
+        )
+    real = Applier._exists
+    monkeypatch.setattr(
+        Applier, "_exists", lambda self, e, r: False if self.fast else real(self, e, r)
+    )
+    res = a.sync()  # no 500, no wedged queue
+    assert res.applied == 30 and res.rejected == 0
+    with a.ctx.db.read() as s:
+        receipt = s.execute(select(outbox.c.receipt).where(outbox.c.seq == rows_[9]["seq"]))
+        assert receipt.scalar_one()["note"] == "already on the server"  # found the careful way
+    with world.store.session() as s:
+        assert s.scalar(select(func.count()).select_from(TracingEntry)) == 29

@@ -20,7 +20,7 @@ from muskan_desktop.models import Case, Station
 from muskan_desktop.sync import rows
 
 from . import schema
-from .apply import Applier, Blocked, conflict_to_wire, touch_feed
+from .apply import Applier, Blocked, conflict_to_wire, insert_many, touch_feed
 from .store import MAX_BLOB, Device, ServerStore
 
 log = logging.getLogger(__name__)
@@ -66,7 +66,7 @@ def push(store: ServerStore, dev: Device, entries: Sequence[Mapping[str, Any]]) 
                 store, s, dev, now, entries, last, stored, fast=False
             )
         if new_receipts:
-            s.execute(schema.receipts.insert(), new_receipts)
+            insert_many(s, schema.receipts, new_receipts)
         s.execute(
             update(schema.devices)
             .where(schema.devices.c.id == dev.id)
