@@ -266,3 +266,19 @@ def test_upgrade_from_0003_adds_face_embeddings_and_keeps_cases(home):
             assert "AUTOINCREMENT" in sql
     finally:
         ctx.db.close()
+
+
+def test_a_face_in_a_large_photo_encodes_as_in_the_whole_photo(face_dir):
+    """encode_face works on a piece around the face: the descriptor is still the one of the
+    whole photo, bit for bit (the piece is cut on dlib's pyramid grid), wherever the face is."""
+    face_recognition = import_face_recognition()
+    face = load_photo(face_dir / "obama.jpg").image
+    face = face.resize((face.width * 2, face.height * 2))  # a big face: dlib uses its pyramid
+    for x, y in ((1037, 601), (1611, 97)):  # odd offsets, and near an edge
+        big = Image.new("RGB", (3500, 3000), (230, 225, 220))
+        big.paste(face, (x, y))
+        enc = encode_face(big)
+        arr = np.asarray(big)
+        theirs = face_recognition.face_encodings(arr, [enc.box.css()], num_jitters=1, model="small")
+        assert np.array_equal(np.asarray(theirs[0], dtype=np.float32), enc.vector)
+        assert enc.box.left > x and enc.box.top > y
