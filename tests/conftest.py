@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import atexit
 import datetime as dt
 import os
+import shutil
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -18,9 +20,9 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 _SUPPORT = str(Path(__file__).resolve().parent / "support")
 os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (_SUPPORT, os.environ.get("PYTHONPATH")) if p)
 sys.path.insert(0, _SUPPORT)
-os.environ.setdefault(
-    "KEYRING_TEST_FILE", os.path.join(tempfile.mkdtemp(prefix="muskan-keyring-"), "keys.json")
-)
+_KEYRING_DIR = tempfile.mkdtemp(prefix="muskan-keyring-")
+atexit.register(shutil.rmtree, _KEYRING_DIR, True)  # test keys go with the test run
+os.environ.setdefault("KEYRING_TEST_FILE", os.path.join(_KEYRING_DIR, "keys.json"))
 os.environ["PYTHON_KEYRING_BACKEND"] = "muskan_test_keyring.FileKeyring"
 
 from muskan_desktop.context import Context, open_context  # noqa: E402
