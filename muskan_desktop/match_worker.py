@@ -20,8 +20,8 @@ from .faces import (
     FaceEncoding,
     FaceError,
     FaceSettings,
-    detection_copy,
     encode_face,
+    quick_copy,
 )
 from .photo_decode import THUMB_SIDE, LoadedPhoto, PhotoError, load_photo
 
@@ -41,7 +41,7 @@ def init_worker(home: str, settings: FaceSettings) -> None:
 
 def thumbnail_sized(image: Image.Image) -> Image.Image:
     """The picture at the thumbnail's size, resampled as `photos.make_thumbnail` does (which
-    then only encodes it): made in the worker, from the detector's smaller copy."""
+    then only encodes it): made in the worker, from the detector's first-look copy."""
     w, h = image.size
     k = min(1.0, THUMB_SIDE / max(w, h))
     size = (max(1, round(w * k)), max(1, round(h * k)))
@@ -53,12 +53,12 @@ def encode_one(job: tuple[int, str, int | None]) -> tuple[int, Encoded | str]:
     row, path, face = job
     try:
         loaded = load_photo(Path(path))
-        work = detection_copy(loaded.image, _settings)
+        quick = quick_copy(loaded.image, _settings)  # the detector's first look, and the thumbnail
         enc = encode_face(
-            loaded.image, face=face, label=Path(path).name, settings=_settings, work=work
+            loaded.image, face=face, label=Path(path).name, settings=_settings, quick=quick
         )
         # the original's bytes go back with a small picture, not the decoded full size
-        return row, (dataclasses.replace(loaded, image=thumbnail_sized(work)), enc)
+        return row, (dataclasses.replace(loaded, image=thumbnail_sized(quick)), enc)
     except (PhotoError, FaceError, MuskanError) as exc:  # e.g. no face, a damaged file
         # sent back as plain text: PhotoError's constructor does not survive pickling
         return row, exc.message
