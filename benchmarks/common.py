@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import statistics
+import sys
 import time
 from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def median_time(
@@ -26,3 +31,19 @@ def report(label: str, seconds: float, anchor_label: str, anchor: float, runs: l
         f"{label:<58} median {seconds * 1000:9.1f} ms   ratio {seconds / anchor:6.2f}x "
         f"{anchor_label}   (runs ms: {spread})"
     )
+
+
+def keyring_env(work: Path) -> None:
+    """Registers are encrypted under keys held in the OS keyring. This machine has none, so
+    the benchmarks use the test suite's file keyring (one JSON file under `work`), the
+    nearest stand-in for Windows Credential Manager: a key read, no passphrase derivation.
+    MUSKAN_PASSPHRASE or PYTHON_KEYRING_BACKEND set by the caller take precedence."""
+    if os.environ.get("MUSKAN_PASSPHRASE") or os.environ.get("PYTHON_KEYRING_BACKEND"):
+        return
+    support = ROOT / "tests" / "support"
+    os.environ["PYTHONPATH"] = os.pathsep.join(
+        p for p in (str(support), os.environ.get("PYTHONPATH")) if p
+    )
+    sys.path.insert(0, str(support))
+    os.environ["PYTHON_KEYRING_BACKEND"] = "muskan_test_keyring.FileKeyring"
+    os.environ["KEYRING_TEST_FILE"] = str(work / "keyring.json")

@@ -19,7 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from .common import report
+from .common import keyring_env, report
 
 BARE = r"""
 import sys
@@ -50,12 +50,13 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--home", help="an existing demo register to reuse")
     args = ap.parse_args()
+    home = Path(args.home) if args.home else Path(tempfile.mkdtemp(prefix="muskan-ui-")) / "h"
+    keyring_env(home.parent)  # the register's key sits beside it, as in a real keyring
     env = {
         **os.environ,
         "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen"),
         "MUSKAN_STARTUP_PROBE": "1",
     }
-    home = Path(args.home) if args.home else Path(tempfile.mkdtemp(prefix="muskan-ui-")) / "h"
     if not args.home:
         subprocess.run(
             [

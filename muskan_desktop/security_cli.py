@@ -13,9 +13,10 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .context import Context
+if TYPE_CHECKING:  # the CLI's start (and `--version`) stays free of SQLAlchemy
+    from .context import Context
 from .errors import FieldError, MuskanError, ValidationError
 
 

@@ -234,7 +234,7 @@ def test_without_a_keyring_the_window_asks_for_the_passphrase_again(
             asked.append(backend)
             return next(answers)
 
-        monkeypatch.setattr("ui.officer_menu.ask_passphrase", ask)
+        monkeypatch.setattr("ui.login_dialog.ask_passphrase", ask)
         win = build_window(home, runner=TaskRunner(inline=True))
         qtbot.addWidget(win)
         win.show()

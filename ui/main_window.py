@@ -57,6 +57,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.home, self.runner, self.store, self.prefs = home, runner, store, prefs
         self.ctx: Context | None = None
+        self._extras_requested = self._extras_loading = self._extras_loaded = False
         self._open_register = open_register
         self._generation = 0
         self._sort = ("reported_on", True)
@@ -353,12 +354,34 @@ class MainWindow(QMainWindow):
         ensure_station(self, ctx)
         if first_run:
             self.officers.first_run()  # the SHO's account, right after the station
+        # The alert badge and the sync indicator import the matching and sync code (0.4 s):
+        # loaded off the GUI thread once the first page is on screen, then installed.
+        if not self._extras_requested:
+            self._extras_requested = True
+            self.searchFinished.connect(self._load_extras)
+        elif self._extras_loaded:
+            self._install_extras()  # logged in again
         self.run_search()
-        from .alert_inbox import install_alerts
 
-        install_alerts(self)  # match alert badge, inbox, comparison and photo search
+    def _load_extras(self, _total: int = 0) -> None:
+        if self._extras_loaded or self._extras_loading:
+            return
+        self._extras_loading = True
+
+        def work(_control: TaskControl) -> None:
+            import importlib
+
+            for name in ("ui.alert_inbox", "ui.sync_status"):
+                importlib.import_module(name)
+
+        self.runner.run(work, on_done=lambda _r: self._install_extras(), label="start-up")
+
+    def _install_extras(self) -> None:
+        from .alert_inbox import install_alerts
         from .sync_status import install_sync
 
+        self._extras_loaded = True
+        install_alerts(self)  # match alert badge, inbox, comparison and photo search
         install_sync(self)  # sync indicator, background rounds, conflicts to review
         self.registerOpened.emit()
 
