@@ -480,3 +480,21 @@ def test_a_batch_that_fails_as_a_whole_is_redone_entry_by_entry(world, monkeypat
         assert receipt.scalar_one()["note"] == "already on the server"  # found the careful way
     with world.store.session() as s:
         assert s.scalar(select(func.count()).select_from(TracingEntry)) == 29
+
+
+def test_reopening_a_closed_case_is_the_one_way_back(world):
+    a_info, _ = station_codes(2)
+    a, a2 = world.laptop("a", a_info), world.laptop("a2", a_info)
+    case = missing(a)
+    settle(world)
+    a.cases().transition(case.id, "close", {"closed_reason": "duplicate_report"})
+    a.sync()
+    a2.sync()
+    a2.cases().transition(case.id, "reopen", {"note": "not a duplicate after all"})
+    res = a2.sync()
+    assert res.conflicts == 0
+    a.sync()
+    for lap in (a, a2):
+        with lap.ctx.db.read() as s:
+            assert s.get(Case, case.id).status == "missing"
+    check_invariants(world)

@@ -537,7 +537,12 @@ class Applier:
             if k == "status":
                 if new == cur:
                     continue
-                if STATUS_RANK[new] < STATUS_RANK.get(cur, 0):
+                # Reopening a closed case is the one way back, and only from an officer who
+                # saw it closed (an up-to-date base); any other move back is a stale edit.
+                reopen = cur == "closed" and new in ("missing", "registered")
+                if reopen and base.get(k, 1) != ver:
+                    reopen = False
+                if STATUS_RANK[new] < STATUS_RANK.get(cur, 0) and not reopen:
                     conflicts.append(
                         self._conflict(
                             case, k, cur, new, kept_by=None, lost_by=actor, lost_device=self.dev.id
