@@ -420,6 +420,9 @@ def bench_intake(n: int, runs: int, work: Path) -> None:
     f_med, o_med = statistics.median(f_runs), statistics.median(o_runs)
     their_people: dict[str, set[str]] = {name: set() for name in truth}
     for line in out:
+        if "," not in line:  # not a result line (a warning printed by the tool)
+            print(f"(face_recognition CLI said: {line.strip()[:120]})")
+            continue
         path, who = line.rsplit(",", 1)
         if who in PEOPLE:
             their_people[Path(path).name].add(who)

@@ -316,6 +316,12 @@ def deltas_of(base: Path) -> list[Path]:
     return sorted(base.parent.glob(f"{base.name}.d*"))
 
 
-def leftovers(folder: Path, name: str) -> list[Path]:
-    """Temporary files of writes that never finished (a killed program)."""
-    return list(folder.glob(f".{name}*.tmp"))
+def remove_stale_temp(path: Path, older_than: float = 600.0) -> None:
+    """Temporary files of writes that never finished (a program killed mid-write: up to the
+    size of the cache each); a write in progress touches its file far more often."""
+    import time
+
+    for tmp in path.parent.glob(f".{path.name}.*.tmp"):
+        with contextlib.suppress(OSError):
+            if time.time() - tmp.stat().st_mtime > older_than:
+                tmp.unlink()

@@ -189,6 +189,7 @@ class EmbeddingIndex:
 
         def write() -> None:  # touches only the arrays and the file, not the register
             try:
+                mc.remove_stale_temp(path)
                 mc.write_file(path, header, *arrays, key)
                 for old in mc.deltas_of(path):
                     mc.remove_quietly(old)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import time
 from pathlib import Path
 
 import numpy as np
@@ -155,3 +157,15 @@ def test_plain_files_for_a_register_without_keys(tmp_path: Path):
     with path.open("rb") as fh, pytest.raises(mc.CacheError):
         h, head = mc.read_header(fh)
         mc.read_rows(fh, h, head, None, out, n2, s2, k2)
+
+
+def test_a_write_killed_half_way_leaves_no_lasting_temp_file(ctx):
+    add_rows(ctx, 5)
+    path = cache_path(ctx.home)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    old, fresh = path.parent / f".{path.name}.abc.tmp", path.parent / f".{path.name}.xyz.tmp"
+    for p in (old, fresh):
+        p.write_bytes(b"half a cache")
+    os.utime(old, (time.time() - 3600, time.time() - 3600))
+    EmbeddingIndex.load(ctx.db, use_cache=False).save_cache(ctx.db)
+    assert not old.exists() and fresh.exists()  # another program may be writing that one
