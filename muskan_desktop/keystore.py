@@ -14,13 +14,13 @@ import json
 import logging
 import os
 import secrets
-import tempfile
 import threading
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from .durable import atomic_write
 from .errors import MuskanError
 
 log = logging.getLogger(__name__)
@@ -189,7 +189,7 @@ def store_keys(home: Path, keys: RegisterKeys, *, passphrase: str | None = None)
         raise KeyUnavailable(no_keyring_message(backend))
     body = {"version": 1, "register": keys.register_id, "keyring": saved, "wrapped": wrapped}
     home.mkdir(parents=True, exist_ok=True)
-    _write_atomic(key_file(home), json.dumps(body, indent=1).encode())
+    atomic_write(key_file(home), json.dumps(body, indent=1).encode())
     _cache[Path(home).resolve()] = keys
 
 
@@ -287,25 +287,6 @@ def unwrap(wrapped: dict[str, object], passphrase: str, register_id: str) -> Reg
     except (KeyError, ValueError) as exc:
         raise KeyUnavailable(f"The wrapped key in {KEYFILE} is damaged: {exc}") from exc
     return RegisterKeys.from_json(register_id, plain.decode())
-
-
-def _write_atomic(target: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    if os.name != "nt":
-        dfd = os.open(target.parent, os.O_RDONLY)
-        try:
-            os.fsync(dfd)
-        finally:
-            os.close(dfd)
 
 
 PassphraseAsker = Callable[[bool], str | None]

@@ -18,8 +18,6 @@ import io
 import logging
 import os
 import re
-import tempfile
-from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +27,7 @@ from sqlalchemy.orm import Session
 
 from . import audit
 from .context import Context
+from .durable import atomic_write, ensure_dir
 from .errors import FieldError, NotFoundError, StorageError, ValidationError
 from .ids import new_id
 from .models import Case, Photo
@@ -158,8 +157,8 @@ class PhotoStore:
 
     def _write(self, target: Path, data: bytes) -> None:
         try:
-            _ensure_dir(target.parent)
-            _atomic_write(target, data)
+            ensure_dir(target.parent)
+            atomic_write(target, data)
         except OSError as exc:
             if exc.errno == errno.ENOSPC:
                 msg = f"The disk holding {self.home} is full; the photo was not saved."
@@ -183,41 +182,6 @@ def _check_sha(sha: str) -> str:
     if not isinstance(sha, str) or not _SHA.fullmatch(sha):
         raise ValueError("not a SHA-256 hex digest")
     return sha
-
-
-def _fsync_dir(folder: Path) -> None:
-    if os.name == "nt":  # Windows cannot open a folder; NTFS journals the rename itself
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _ensure_dir(folder: Path) -> None:
-    """Create `folder` (and missing parents), making each new entry durable in its parent."""
-    if folder.is_dir():
-        return
-    _ensure_dir(folder.parent)
-    with suppress(FileExistsError):
-        folder.mkdir()
-    _fsync_dir(folder.parent)
-
-
-def _atomic_write(target: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        with suppress(OSError):
-            os.unlink(tmp)
-        raise
-    _fsync_dir(target.parent)
 
 
 class PhotoService:

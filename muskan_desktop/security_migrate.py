@@ -16,6 +16,7 @@ from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
+from .durable import atomic_write, fsync_dir
 from .errors import StorageError
 from .keystore import RegisterKeys
 
@@ -25,16 +26,6 @@ log = logging.getLogger(__name__)
 def _fsync_file(path: Path) -> None:
     with path.open("rb+") as fh:
         os.fsync(fh.fileno())
-
-
-def _fsync_dir(folder: Path) -> None:
-    if os.name == "nt":
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def _counts(con: object) -> dict[str, int]:
@@ -86,7 +77,7 @@ def encrypt_database(path: Path, keys: RegisterKeys) -> None:
             # the checkpoint emptied the WAL: a stale one must not be replayed into the copy
             side.unlink(missing_ok=True)
         os.replace(tmp, path)
-        _fsync_dir(path.parent)
+        fsync_dir(path.parent)
     except sqlcipher3.dbapi2.DatabaseError as exc:
         with suppress(OSError):
             tmp.unlink(missing_ok=True)
@@ -99,7 +90,7 @@ def encrypt_photos(home: Path, key: bytes) -> int:
     (atomically); returns how many were rewritten. Safe to stop and run again."""
     import hashlib
 
-    from .photos import MAGIC, PhotoStore, _atomic_write
+    from .photos import MAGIC, PhotoStore
 
     store = PhotoStore(home, key)
     done = 0
@@ -117,7 +108,7 @@ def encrypt_photos(home: Path, key: bytes) -> int:
             if kind == "photo" and hashlib.sha256(data).hexdigest() != sha:
                 log.warning("a stored photo does not match its hash; left as it is")
                 continue
-            _atomic_write(path, store.seal(data, sha, kind))
+            atomic_write(path, store.seal(data, sha, kind))
             done += 1
     if done:
         log.info("%d photo files encrypted", done)
@@ -147,7 +138,7 @@ def encrypt_old_backups(home: Path, keys: RegisterKeys) -> int:
             con.close()
         _fsync_file(tmp)
         os.replace(tmp, path)
-        _fsync_dir(folder)
+        fsync_dir(folder)
         done += 1
     return done
 

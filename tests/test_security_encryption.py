@@ -237,9 +237,9 @@ def test_a_crash_before_the_swap_leaves_the_plain_register_whole(
 def test_a_crash_half_way_through_the_photos_loses_none(tmp_path: Path, faces: Path, monkeypatch):
     home = tmp_path / "old"
     before = plain_folder(home, faces)
-    import muskan_desktop.photos as photos_mod
+    import muskan_desktop.security_migrate as migrate_mod
 
-    real = photos_mod._atomic_write
+    real = migrate_mod.atomic_write
     calls = {"n": 0}
 
     def dies_on_the_third(target: Path, data: bytes) -> None:
@@ -249,7 +249,7 @@ def test_a_crash_half_way_through_the_photos_loses_none(tmp_path: Path, faces: P
         real(target, data)
 
     with monkeypatch.context() as m:
-        m.setattr(photos_mod, "_atomic_write", dies_on_the_third)
+        m.setattr(migrate_mod, "atomic_write", dies_on_the_third)
         with pytest.raises(KeyboardInterrupt):
             open_context(home)
     # half-way: the register is encrypted, some photos are, some not; all still readable
