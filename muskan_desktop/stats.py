@@ -19,6 +19,7 @@ from .context import Context
 from .domain import Category, Kind
 from .models import Case, Station
 from .roles import Action, require
+from .search import without_stubs
 
 PENDING_AGE = ("under_1_month", "1_4_months", "4_12_months", "over_1_year")
 ESCALATE_AFTER_DAYS = 120  # four months missing: to the anti-human-trafficking unit
@@ -84,11 +85,11 @@ def review_stats(
         )
         if district:
             q = q.where(Case.district == district)
-        cases = list(s.scalars(q))
+        cases = list(s.scalars(without_stubs(s, q)))
         found_q = select(Case).options(lazyload(Case.events)).where(Case.kind == Kind.FOUND.value)
         if district:
             found_q = found_q.where(Case.district == district)
-        found = list(s.scalars(found_q))
+        found = list(s.scalars(without_stubs(s, found_q)))
         if record:
             audit.record(
                 s,

@@ -120,3 +120,26 @@ def test_search_in_a_demo_register_finds_every_spelling(ctx):
         idx = SearchIndex.for_db(ctx.db)
         for c in idx.search(s, CaseFilter(name="सुनीता")):
             assert "सुनीता" in (c.name_deva or "") or "Sun" in (c.name_latin or ""), c.name_latin
+
+
+def test_match_index_stubs_of_other_districts_stay_out_of_lists_and_figures(register):
+    """Sync holds other districts' cases only for face matching: the register, `cases list`
+    and the review figures show this station's cases, not those stubs."""
+    import datetime as dt
+
+    from sqlalchemy import insert
+
+    from muskan_desktop.stats import review_stats
+    from muskan_desktop.sync.tables import remote_cases
+
+    ctx, ids = register
+    assert ids["rahul"] in find(ctx) and ids["pooja"] in find(ctx)
+    before = review_stats(ctx, dt.date(2000, 1, 1), dt.date(2026, 11, 1), None, record=False)
+    with ctx.db.write() as s:
+        s.execute(insert(remote_cases), [{"case_id": ids["pooja"], "station_code": "JH-001"}])
+    assert ids["pooja"] not in find(ctx)
+    assert find(ctx) == {v for k, v in ids.items() if k != "pooja"}
+    assert ids["pooja"] not in find(ctx, name="Pooja Tirkey")
+    after = review_stats(ctx, dt.date(2000, 1, 1), dt.date(2026, 11, 1), None, record=False)
+    assert after["totals"]["reported"] == before["totals"]["reported"] - 1
+    assert "Surajpur" not in {d["district"] for d in after["districts"]}
