@@ -297,15 +297,18 @@ def _check_schema(path: Path, keys: RegisterKeys | None) -> str | None:
 
 def make_engine(path: Path, keys: RegisterKeys | None = None) -> Engine:
     args = {"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False}
+    # LIFO: the connection used last (its page cache warm and decrypted) serves the next
+    # read, instead of rotating through the pool and decrypting the same pages once per
+    # connection (the first filters after start: up to 1.9 s -> see benchmarks.ui_startup)
     if keys is None:
-        engine = create_engine(f"sqlite:///{path}", connect_args=args)
+        engine = create_engine(f"sqlite:///{path}", connect_args=args, pool_use_lifo=True)
     else:
         from sqlalchemy.engine import URL
         from sqlalchemy.pool import QueuePool
 
         # the pysqlcipher dialect runs `PRAGMA key` first on every new connection
         url = URL.create("sqlite+pysqlcipher", password=f"x'{keys.db.hex()}'", database=str(path))
-        engine = create_engine(url, connect_args=args, poolclass=QueuePool)
+        engine = create_engine(url, connect_args=args, poolclass=QueuePool, pool_use_lifo=True)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
