@@ -4,7 +4,8 @@ Four laptops of three stations (two in one district, one elsewhere), each with a
 register and the production sync code; the real server app on real PostgreSQL; a network
 that drops, duplicates, delays and reorders (stale requests arriving again), truncates and
 loses answers after the server committed; laptop clocks skewed up to +-30 days; crashes
-(the register closed and reopened mid-round); tokens expiring. After every run the faults
+(the register closed and reopened mid-round); tokens expiring; the server restored from an
+earlier backup (it forgets pushes it answered, and its feed numbers run again). After every run the faults
 heal and SYNC.md's seven invariants are checked.
 
 CI runs 200 seeded runs. For 10,000:  MUSKAN_SIM_RUNS=10000 uv run pytest tests/test_sync_sim.py
@@ -25,14 +26,14 @@ import httpx
 import pytest
 from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, initialize, rule
+from hypothesis.stateful import RuleBasedStateMachine, initialize, precondition, rule
 from sqlalchemy import select, text
 
 from muskan_desktop.errors import MuskanError
 from muskan_desktop.models import Case
 from muskan_desktop.server import schema
 from muskan_desktop.sync.client import SyncError
-from muskan_desktop.sync.pull import get_cursor
+from muskan_desktop.sync.pull import get_cursor, get_epoch
 from muskan_desktop.sync.tables import remote_cases
 
 from .conftest import TODAY
@@ -89,6 +90,29 @@ class Sim:
         self.store.blob_dir.mkdir()
         self.store.upload_dir.mkdir()
 
+    def tables(self) -> list[str]:
+        return [*schema.DOMAIN_TABLES, *(t.name for t in schema.meta.sorted_tables)]
+
+    def backup(self) -> None:
+        """Last night's backup: a copy of every server table and of the blob folder."""
+        with self.store.engine.begin() as c:
+            c.execute(text("DROP SCHEMA IF EXISTS backup CASCADE"))
+            c.execute(text("CREATE SCHEMA backup"))
+            for n in self.tables():
+                c.execute(text(f"CREATE TABLE backup.{n} AS TABLE public.{n}"))
+        shutil.rmtree(self.root / "blobs-backup", ignore_errors=True)
+        shutil.copytree(self.store.blob_dir, self.root / "blobs-backup")
+
+    def restore(self) -> None:
+        """The server's disk failed: everything since the backup is gone."""
+        names = self.tables()
+        with self.store.engine.begin() as c:
+            c.execute(text(f"TRUNCATE {', '.join(names)} CASCADE"))
+            for n in names:  # parents first: DOMAIN_TABLES is in dependency order
+                c.execute(text(f"INSERT INTO public.{n} TABLE backup.{n}"))
+        shutil.rmtree(self.store.blob_dir)
+        shutil.copytree(self.root / "blobs-backup", self.store.blob_dir)
+
     def laptop_home(self, name: str) -> Path:
         home = self.root / f"run{self.run}" / name
         shutil.copytree(self.template, home)
@@ -111,7 +135,8 @@ class SyncMachine(RuleBasedStateMachine):
         plan_of = [self.infos[0], self.infos[0], self.infos[1], self.infos[2]]
         self.laps: list[Laptop] = []
         self.rngs: list[random.Random] = []
-        self.cursors: list[int] = []
+        self.cursors: list[tuple[int, int]] = []
+        self.backed_up = False
         for i, info in enumerate(plan_of):
             rng = random.Random(i)
             self.rngs.append(rng)
@@ -126,7 +151,7 @@ class SyncMachine(RuleBasedStateMachine):
             )
             lap.enroll(sim.store.enrollment_code(info.code))
             self.laps.append(lap)
-            self.cursors.append(0)
+            self.cursors.append((0, 0))
 
     def teardown(self):
         if not hasattr(self, "laps"):
@@ -226,13 +251,26 @@ class SyncMachine(RuleBasedStateMachine):
         if crashed:
             lap.reopen()
         with lap.ctx.db.read() as s:
-            cur = get_cursor(s.connection())
-        assert cur >= self.cursors[i], "a cursor moved back"  # 4. monotonic reads
+            conn = s.connection()
+            # 4. monotonic reads: within one reading of the feed (a restored server starts
+            # a new one, and says so)
+            cur = (get_epoch(conn), get_cursor(conn))
+        assert cur >= self.cursors[i], "a cursor moved back"
         self.cursors[i] = cur
 
     @rule(i=st.integers(0, 3))
     def crash(self, i):
         self.laps[i].reopen()
+
+    @rule()
+    def server_backup(self):
+        self.sim.backup()
+        self.backed_up = True
+
+    @precondition(lambda self: self.backed_up)
+    @rule()
+    def server_restored_from_backup(self):
+        self.sim.restore()
 
     @rule(hours=st.integers(1, 24 * 40))
     def time_passes(self, hours):

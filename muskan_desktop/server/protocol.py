@@ -19,7 +19,7 @@ from sqlalchemy.exc import DataError, IntegrityError
 from muskan_desktop.models import Case, Station
 from muskan_desktop.sync import rows
 
-from . import schema
+from . import feed_cursor, schema
 from .apply import Applier, Blocked, conflict_to_wire, insert_many, touch_feed
 from .store import MAX_BLOB, Device, ServerStore
 
@@ -108,6 +108,11 @@ def case_for(dev: Device, case: Case | Mapping[str, Any]) -> dict[str, Any]:
 def pull(store: ServerStore, dev: Device, after: int, limit: int) -> dict[str, Any]:
     limit = max(1, min(limit, 2000))
     with store.session() as s:
+        known_to = feed_cursor.known(s, dev)
+        if feed_cursor.unknown_cursor(known_to, after):
+            top = int(s.scalar(select(schema.counter.c.value)) or 0)
+            return {"changes": [], "deps": [], "cursor": 0, "more": True, "reset": True,
+                    "server_seq": top, "applied_seq": dev.last_seq}  # fmt: skip
         feed_rows = s.execute(
             select(schema.feed)
             .where(schema.feed.c.seq > after, _scope(dev))
@@ -135,12 +140,14 @@ def pull(store: ServerStore, dev: Device, after: int, limit: int) -> dict[str, A
         deps = dependencies(s, dev, data)
         cursor = int(feed_rows[-1].seq) if feed_rows else after
         top = int(s.scalar(select(schema.counter.c.value)) or 0)
+        feed_cursor.note(s, dev, known_to, cursor)
     return {
         "changes": changes,
         "deps": deps,
         "cursor": cursor,
         "more": len(feed_rows) == limit,
         "server_seq": top,
+        "applied_seq": dev.last_seq,
     }
 
 

@@ -90,6 +90,16 @@ feed = Table(
     Column("district2", String(120)),
 )
 
+# The highest pull cursor handed to each device. A device asking from beyond it holds a
+# cursor this database never issued: the server was restored from a backup, and the
+# device must read the feed again from the start (or it would skip renumbered rows).
+device_cursors = Table(
+    "server_device_cursors",
+    meta,
+    Column("device_id", String(36), primary_key=True),
+    Column("pulled_to", BigInteger, nullable=False),
+)
+
 field_versions = Table(
     "server_field_versions",
     meta,

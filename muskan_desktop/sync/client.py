@@ -105,6 +105,7 @@ class SyncClient:
         self.sleep = sleep
         self.rng = rng or random.Random()
         self._cred: credentials.Credential | None = None
+        self._resend = False
 
     def _meta(self, k: str) -> str | None:
         with self.db.read() as s:
@@ -206,6 +207,10 @@ class SyncClient:
                     "laptop was removed (all its work had reached the server)."
                 ) from None
             raise
+        if self._resend:  # the server lost changes it had answered: deliver them again now
+            self._resend = False
+            self.push(res, say)
+            self.pull(res, say)
         self.fetch_photos(res, say)
         with self.db.write() as s:
             pull.set_meta(s.connection(), LAST_OK_KEY, dt.datetime.now(dt.UTC).isoformat())
@@ -413,6 +418,13 @@ class SyncClient:
                 cursor = pull.get_cursor(s.connection())
             r = self._send("GET", "/v1/pull", params={"after": cursor, "limit": PAGE})
             page = self._json(r)
+            if page.get("reset") is True:
+                if pull.restart_feed(self.db, cursor):
+                    res.notes.append(
+                        "The server was restored from a backup: this laptop reads its changes "
+                        "again from the start."
+                    )
+                continue
             try:
                 new = pull.apply_page(self.db, page, cursor)
             except (pull.BadPage, rows.BadValue) as exc:
@@ -420,6 +432,14 @@ class SyncClient:
             res.pulled += len(page.get("changes") or [])
             say("pull", new, int(page.get("server_seq") or new))
             if not page.get("more") or new == cursor:
+                lost = pull.lost_by_server(self.db, page.get("applied_seq"), self._offset())
+                if lost is not None:
+                    self._reopen_from(lost)
+                    res.notes.append(
+                        "The server was restored from a backup and lost changes this laptop "
+                        "had sent: they are being sent again."
+                    )
+                    self._resend = True
                 return
 
     def fetch_photos(self, res: RoundResult, say: Progress) -> None:

@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, cast
 
-from sqlalchemy import Connection, Table, delete, insert, select, update
+from sqlalchemy import Connection, Table, delete, func, insert, select, update
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from muskan_desktop.models import Meta, NameKey
@@ -22,6 +22,9 @@ from .outbox import APPLYING
 from .tables import conflicts, field_versions, outbox, refetch, remote_cases
 
 CURSOR_KEY = "sync_cursor"
+# Counts the times the server asked this laptop to read its feed again from the start
+# (after a restore from a backup). A cursor never moves back within one epoch.
+EPOCH_KEY = "sync_feed_epoch"
 NAME_FIELDS = ("name_latin", "name_deva", "aliases")
 CASE_REF = {
     "photos": "case_id",
@@ -44,6 +47,36 @@ class BadPage(ValueError):
 def get_cursor(conn: Connection) -> int:
     v = conn.scalar(select(Meta.value).where(Meta.key == CURSOR_KEY))
     return int(v) if v else 0
+
+
+def get_epoch(conn: Connection) -> int:
+    v = conn.scalar(select(Meta.value).where(Meta.key == EPOCH_KEY))
+    return int(v) if v else 0
+
+
+def restart_feed(db: Any, old_cursor: int) -> bool:
+    """The server does not know this laptop's cursor (it was restored from a backup, so its
+    numbers run again below it): read the feed from the start. Rows already held are
+    upserted again; fields with pending local edits stay protected as in any pull."""
+    with db.write() as s:
+        conn = s.connection()
+        if get_cursor(conn) != old_cursor:
+            return False  # another sync already moved the cursor; ask again from there
+        set_meta(conn, EPOCH_KEY, str(get_epoch(conn) + 1))
+        set_meta(conn, CURSOR_KEY, "0")
+    return True
+
+
+def lost_by_server(db: Any, applied_seq: Any, offset: int) -> int | None:
+    """The first local entry the server says it never applied although it answered it
+    (restored from a backup): delivery must start again there. None when all is held."""
+    if not isinstance(applied_seq, int) or isinstance(applied_seq, bool) or applied_seq < 0:
+        return None
+    with db.read() as s:
+        top = s.scalar(select(func.max(outbox.c.seq)).where(outbox.c.state != "pending"))
+    if top is None or int(top) <= applied_seq + offset:
+        return None
+    return applied_seq + offset + 1
 
 
 def set_meta(conn: Connection, key: str, value: str) -> None:
