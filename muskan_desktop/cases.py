@@ -216,7 +216,8 @@ class CaseService:
                 r["age_is_estimate"] = r["date_of_birth"] is None
         conn = s.connection()
         conn.execute(table.insert(), full)
-        outbox.record_inserts(conn, "cases", full)  # sync: queued in this same transaction
+        # sync: queued in this same transaction, with the acting officer's role
+        outbox.record_inserts(conn, "cases", full, role=s.info.get(outbox.ROLE))
         keys = [
             {"case_id": r["id"], "key": k}
             for r in rows

@@ -15,6 +15,10 @@ from .db import Database
 from .ids import new_id
 from .models import Meta
 
+# session.info keys the outbox reads (sync/outbox.py ACTOR and ROLE)
+ACTOR_INFO = "muskan_actor"
+ROLE_INFO = "muskan_role"
+
 
 def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
@@ -35,6 +39,19 @@ class Context:
     # The acting officer's role (roles.Role); open_context sets it from the login, or SHO
     # while the register has no accounts yet (set-up mode). "" allows nothing.
     role: str = "sho"
+
+    def __setattr__(self, name: str, value: object) -> None:
+        object.__setattr__(self, name, value)
+        if name in ("actor", "role", "db") and "db" in self.__dict__:
+            self._publish()
+
+    def _publish(self) -> None:
+        """Hand the acting officer and role to the register's write sessions, so every
+        outbox entry records who made the change and with what role (sync/outbox.py)."""
+        acting = getattr(self.db, "acting", None)
+        if isinstance(acting, dict):
+            acting[ACTOR_INFO] = getattr(self, "actor", None)
+            acting[ROLE_INFO] = getattr(self, "role", None) or None
 
     @property
     def home(self) -> Path:

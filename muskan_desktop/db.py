@@ -85,6 +85,9 @@ class Database:
         self._writer = sessionmaker(
             engine.execution_options(muskan_write=True), expire_on_commit=False
         )
+        # Who is acting (the Context keeps it current): every write session carries it in
+        # `session.info`, so the outbox records the officer and role of each change.
+        self.acting: dict[str, Any] = {}
 
     # -- opening ---------------------------------------------------------------------------
     @classmethod
@@ -143,6 +146,7 @@ class Database:
     def write(self) -> Iterator[Session]:
         """One transaction that holds the write lock; committed (on disk) when the block ends."""
         with self._guard(), self._writer() as session, session.begin():
+            session.info.update(self.acting)
             yield session
 
     @contextlib.contextmanager

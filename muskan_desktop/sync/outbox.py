@@ -24,6 +24,7 @@ from .tables import field_versions, outbox
 DEVICE_KEY = "sync_device"
 APPLYING = "muskan_sync_apply"  # session.info flag: a pull is writing the server's rows
 ROLE = "muskan_role"  # session.info: the acting officer's role, when login knows it
+ACTOR = "muskan_actor"  # session.info: the logged-in officer (context.py sets both)
 ACTOR_FIELDS = ("updated_by", "added_by", "by", "assessed_by", "created_by")
 
 
@@ -93,6 +94,7 @@ def _after_flush(session: Session, _ctx: Any) -> None:
         return
     conn = session.connection()
     role = session.info.get(ROLE)
+    officer = session.info.get(ACTOR)
     entries: list[dict[str, Any]] = []
     new = sorted(
         (o for o in session.new if type(o) in rows.MODEL_ENTITY),
@@ -106,7 +108,7 @@ def _after_flush(session: Session, _ctx: Any) -> None:
                 "row_id": obj.id,
                 "op": "insert",
                 "data": rows.row_to_wire(entity, obj),
-                "actor": _actor(obj),
+                "actor": officer or _actor(obj),
                 "role": role,
             }
         )
@@ -114,6 +116,7 @@ def _after_flush(session: Session, _ctx: Any) -> None:
         if isinstance(obj, Case | MatchCandidate) and obj not in session.new:
             entry = _update_entry(conn, obj, role)
             if entry is not None:
+                entry["actor"] = officer or entry["actor"]
                 entries.append(entry)
     for obj in session.deleted:
         if isinstance(obj, FaceEmbedding):
@@ -123,7 +126,7 @@ def _after_flush(session: Session, _ctx: Any) -> None:
                     "row_id": obj.id,
                     "op": "delete",
                     "data": {"id": obj.id, "case_id": obj.case_id},
-                    "actor": None,
+                    "actor": officer,
                     "role": role,
                 }
             )
