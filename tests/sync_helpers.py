@@ -79,6 +79,23 @@ class Laptop:
         self.today = today
         self.ctx = self.open()
 
+    @classmethod
+    def existing(
+        cls,
+        home: Path,
+        server: Any,
+        info: places.StationInfo,
+        actor: str,
+        transport: httpx.BaseTransport,
+        today: dt.date,
+    ) -> Laptop:
+        """A laptop from a register already set up (and enrolled) for this station."""
+        lap = cls.__new__(cls)
+        lap.home, lap.server, lap.info, lap.actor = home, server, info, actor
+        lap.transport, lap.today = transport, today
+        lap.ctx = fixed(open_context(home, actor=actor), today)
+        return lap
+
     def open(self) -> Context:
         ctx = fixed(open_context(self.home, actor=self.actor), self.today)
         with ctx.db.write() as s:

@@ -8,7 +8,8 @@ loses answers after the server committed; laptop clocks skewed up to +-30 days; 
 earlier backup (it forgets pushes it answered, and its feed numbers run again). After every run the faults
 heal and SYNC.md's seven invariants are checked.
 
-CI runs 200 seeded runs. For 10,000:  MUSKAN_SIM_RUNS=10000 uv run pytest tests/test_sync_sim.py
+CI runs 200 seeded runs. For 10,000, on every core (each process its own PostgreSQL):
+    MUSKAN_SIM_RUNS=10000 MUSKAN_SIM_PROCS=2 uv run pytest tests/test_sync_sim.py -s
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ import datetime as dt
 import os
 import random
 import shutil
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -29,6 +32,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, precondition, rule
 from sqlalchemy import select, text
 
+from muskan_desktop import places
 from muskan_desktop.errors import MuskanError
 from muskan_desktop.models import Case
 from muskan_desktop.server import schema
@@ -49,6 +53,8 @@ from .sync_helpers import (
 from .sync_world import check_invariants
 
 RUNS = int(os.environ.get("MUSKAN_SIM_RUNS", "200"))
+PROCS = max(1, int(os.environ.get("MUSKAN_SIM_PROCS", "1")))
+LAPTOP_STATIONS = (0, 0, 1, 2)  # two laptops of one station, one of its district, one outside
 FAULTS = ("drop", "lose", "dup", "503", "truncate", "stale", "crash")
 FIELDS = {
     "clothing": ["red frock", "blue shirt", "school uniform", None],
@@ -77,14 +83,32 @@ class Sim:
         self.now = dt.datetime(2026, 11, 1, 12, 0)
         self.store, self.app = make_server(root / "server", url, clock=lambda: self.now)
         self.base = AppTransport(self.app)
+        self.enrolled: list[Path] = []
+
+    def prepare(self, infos: list[places.StationInfo]) -> None:
+        """Once: the stations and four laptops enrolled, kept as the start of every run
+        (a run starts from copies of these registers and of the server's tables)."""
+        if self.enrolled:
+            return
+        with self.store.engine.begin() as c:
+            c.execute(text(f"TRUNCATE {', '.join(self.tables())} CASCADE"))
+            c.execute(schema.counter.insert().values(id=1, value=0))
+        for info in infos:
+            self.store.add_station(info.code)
+        for i, info in enumerate(LAPTOP_STATIONS):
+            home = self.root / "enrolled" / f"l{i}"
+            shutil.copytree(self.template, home)
+            net = FaultyTransport(self.base, lambda _r, _n: "ok")
+            lap = Laptop(home, self.store, infos[info], f"SI L{i}", net, TODAY)
+            lap.enroll(self.store.enrollment_code(infos[info].code))
+            lap.close()
+            self.enrolled.append(home)
+        self._copy_tables("enrolled")
 
     def reset(self) -> None:
         self.run += 1
         self.now = dt.datetime(2026, 11, 1, 12, 0)
-        names = ", ".join([*schema.DOMAIN_TABLES, *(t.name for t in schema.meta.sorted_tables)])
-        with self.store.engine.begin() as c:
-            c.execute(text(f"TRUNCATE {names} CASCADE"))
-            c.execute(schema.counter.insert().values(id=1, value=0))
+        self._load_tables("enrolled")
         shutil.rmtree(self.store.blob_dir, ignore_errors=True)
         shutil.rmtree(self.store.upload_dir, ignore_errors=True)
         self.store.blob_dir.mkdir()
@@ -95,27 +119,33 @@ class Sim:
 
     def backup(self) -> None:
         """Last night's backup: a copy of every server table and of the blob folder."""
-        with self.store.engine.begin() as c:
-            c.execute(text("DROP SCHEMA IF EXISTS backup CASCADE"))
-            c.execute(text("CREATE SCHEMA backup"))
-            for n in self.tables():
-                c.execute(text(f"CREATE TABLE backup.{n} AS TABLE public.{n}"))
+        self._copy_tables("backup")
         shutil.rmtree(self.root / "blobs-backup", ignore_errors=True)
         shutil.copytree(self.store.blob_dir, self.root / "blobs-backup")
 
     def restore(self) -> None:
         """The server's disk failed: everything since the backup is gone."""
+        self._load_tables("backup")
+        shutil.rmtree(self.store.blob_dir)
+        shutil.copytree(self.root / "blobs-backup", self.store.blob_dir)
+
+    def _copy_tables(self, to: str) -> None:
+        with self.store.engine.begin() as c:
+            c.execute(text(f"DROP SCHEMA IF EXISTS {to} CASCADE"))
+            c.execute(text(f"CREATE SCHEMA {to}"))
+            for n in self.tables():
+                c.execute(text(f"CREATE TABLE {to}.{n} AS TABLE public.{n}"))
+
+    def _load_tables(self, source: str) -> None:
         names = self.tables()
         with self.store.engine.begin() as c:
             c.execute(text(f"TRUNCATE {', '.join(names)} CASCADE"))
             for n in names:  # parents first: DOMAIN_TABLES is in dependency order
-                c.execute(text(f"INSERT INTO public.{n} TABLE backup.{n}"))
-        shutil.rmtree(self.store.blob_dir)
-        shutil.copytree(self.root / "blobs-backup", self.store.blob_dir)
+                c.execute(text(f"INSERT INTO public.{n} TABLE {source}.{n}"))
 
-    def laptop_home(self, name: str) -> Path:
-        home = self.root / f"run{self.run}" / name
-        shutil.copytree(self.template, home)
+    def laptop_home(self, i: int) -> Path:
+        home = self.root / f"run{self.run}" / f"l{i}"
+        shutil.copytree(self.enrolled[i], home)
         return home
 
 
@@ -128,28 +158,25 @@ class SyncMachine(RuleBasedStateMachine):
         sim = SIM
         assert sim is not None
         self.sim = sim
-        sim.reset()
         self.infos = station_codes(3)
-        for info in self.infos:
-            sim.store.add_station(info.code)
-        plan_of = [self.infos[0], self.infos[0], self.infos[1], self.infos[2]]
+        sim.prepare(self.infos)
+        sim.reset()
         self.laps: list[Laptop] = []
         self.rngs: list[random.Random] = []
         self.cursors: list[tuple[int, int]] = []
         self.backed_up = False
-        for i, info in enumerate(plan_of):
+        for i, k in enumerate(LAPTOP_STATIONS):
             rng = random.Random(i)
             self.rngs.append(rng)
             net = FaultyTransport(sim.base, lambda _r, _n: "ok")
-            lap = Laptop(
-                sim.laptop_home(f"l{i}"),
+            lap = Laptop.existing(
+                sim.laptop_home(i),
                 sim.store,
-                info,
+                self.infos[k],
                 f"SI L{i}",
                 net,
                 TODAY + dt.timedelta(days=skews[i]),
             )
-            lap.enroll(sim.store.enrollment_code(info.code))
             self.laps.append(lap)
             self.cursors.append((0, 0))
 
@@ -262,19 +289,17 @@ class SyncMachine(RuleBasedStateMachine):
     def crash(self, i):
         self.laps[i].reopen()
 
-    @rule()
-    def server_backup(self):
-        self.sim.backup()
-        self.backed_up = True
-
     @precondition(lambda self: self.backed_up)
     @rule()
     def server_restored_from_backup(self):
         self.sim.restore()
 
-    @rule(hours=st.integers(1, 24 * 40))
-    def time_passes(self, hours):
+    @rule(hours=st.integers(1, 24 * 40), backup=st.booleans())
+    def time_passes(self, hours, backup):
         self.sim.now += dt.timedelta(hours=hours)  # tokens expire on the way
+        if backup:  # the server's nightly backup, which a later restore goes back to
+            self.sim.backup()
+            self.backed_up = True
 
 
 class _WorldView:
@@ -310,8 +335,51 @@ def sim_transport(monkeypatch):
     monkeypatch.setattr(FaultyTransport, "handle_request", _handle)
 
 
+def _shards() -> tuple[int, str | None, list[subprocess.Popen[str]]]:
+    """With MUSKAN_SIM_PROCS=k, k-1 more pytest processes take a share of the runs, each
+    with its own seed (so no two shards repeat a run). Returns this process's share."""
+    seed = os.environ.get("MUSKAN_SIM_SEED")
+    if PROCS == 1:
+        return RUNS, seed, []
+    base = int(seed) if seed else 1000
+    share = RUNS // PROCS
+    log = os.environ.get("MUSKAN_SIM_LOG")
+    children = []
+    for j in range(1, PROCS):
+        env = {
+            **os.environ,
+            "MUSKAN_SIM_PROCS": "1",
+            "MUSKAN_SIM_RUNS": str(share),
+            "MUSKAN_SIM_SEED": str(base + j),
+            **({"MUSKAN_SIM_LOG": f"{log}.{j}"} if log else {}),
+        }
+        cmd = [sys.executable, "-m", "pytest", "-q", "-s", "-p", "no:cacheprovider"]
+        children.append(
+            subprocess.Popen(
+                [*cmd, f"{__file__}::test_simulation_keeps_every_invariant"],
+                env=env,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                text=True,
+            )
+        )
+    return RUNS - share * (PROCS - 1), str(base), children
+
+
+def _join(children: list[subprocess.Popen[str]]) -> int:
+    """Wait for the other shards; a violation in any of them fails this test."""
+    runs = 0
+    for child in children:
+        out, _ = child.communicate()
+        assert child.returncode == 0, f"a simulation shard failed:\n{out[-6000:]}"
+        done = [line for line in out.splitlines() if " runs in " in line]
+        runs += int(done[-1].split()[0]) if done else 0
+    return runs
+
+
 def test_simulation_keeps_every_invariant(tmp_path, pg_cluster, sim_transport):
     global SIM
+    runs, seed, children = _shards()
     use_memory_keyring()
     # The registers live in memory-backed /dev/shm where there is one: fsync there is free,
     # and the simulation is about ordering and faults, not about the disk.
@@ -320,13 +388,13 @@ def test_simulation_keeps_every_invariant(tmp_path, pg_cluster, sim_transport):
     SIM = Sim(root, pg_cluster.create_db())
     started = time.monotonic()
     try:
-        seed = os.environ.get("MUSKAN_SIM_SEED")  # another sequence of runs than CI's
+        # a seed gives another sequence of runs than CI's
         SyncMachine._hypothesis_internal_use_seed = int(seed) if seed else None  # type: ignore[attr-defined]
         runner = SyncMachine.TestCase
         runner.settings = settings(
-            max_examples=RUNS,
+            max_examples=runs,
             stateful_step_count=12,
-            derandomize=not os.environ.get("MUSKAN_SIM_SEED"),
+            derandomize=not seed,
             deadline=None,
             database=None,
             suppress_health_check=list(HealthCheck),
@@ -335,9 +403,15 @@ def test_simulation_keeps_every_invariant(tmp_path, pg_cluster, sim_transport):
             + ([Phase.shrink] if os.environ.get("MUSKAN_SIM_SHRINK") else []),
         )
         runner("runTest").runTest()
+    except BaseException:
+        for child in children:
+            child.kill()
+        raise
     finally:
+        done = SIM.run
         SIM.store.close()
         SIM = None
         if root != tmp_path:
             shutil.rmtree(root, ignore_errors=True)
-    print(f"{RUNS} runs in {time.monotonic() - started:.0f} s, 0 violations")
+    done += _join(children)
+    print(f"{done} runs in {time.monotonic() - started:.0f} s, 0 violations")
