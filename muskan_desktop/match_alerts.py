@@ -28,6 +28,47 @@ from .roles import Action, require
 INBOX_ORDERS = ("distance", "newest", "district")
 
 
+def raise_alert(
+    s: Session,
+    ctx: Context,
+    pair: tuple[str, str, str, str],
+    *,
+    distance: float,
+    score: float,
+    reasons: list[dict[str, Any]],
+    by_officer: bool = False,
+) -> MatchCandidate:
+    """Open an alert on (missing case, found case, missing photo, found photo) and put it
+    on record, in the caller's transaction: the one way an alert comes into being."""
+    cand = MatchCandidate(
+        id=new_id(),
+        missing_case_id=pair[0],
+        found_case_id=pair[1],
+        missing_photo_sha=pair[2],
+        found_photo_sha=pair[3],
+        distance=distance,
+        score=score,
+        reasons=reasons,
+        status="open",
+        created_at=ctx.clock(),
+    )
+    s.add(cand)
+    s.flush()
+    extra = {"by_officer": True} if by_officer else {}
+    audit.record(
+        s,
+        ctx,
+        "match_alert",
+        "match_candidate",
+        cand.id,
+        missing_case_id=pair[0],
+        found_case_id=pair[1],
+        distance=round(distance, 4),
+        **extra,
+    )
+    return cand
+
+
 @dataclass(frozen=True)
 class AlertState:
     """What the badge needs, read without touching any child's record: the number of open

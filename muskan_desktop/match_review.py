@@ -26,8 +26,7 @@ from .domain import Kind
 from .errors import MuskanError, NotFoundError
 from .face_align import AlignedFace, FaceLandmarks, align_face, detect_landmarks
 from .faces import MODEL, FaceBox, blob_to_vector, encode_face, face_distance, find_faces
-from .ids import new_id
-from .match_alerts import _require
+from .match_alerts import _require, raise_alert
 from .match_rules import DEFAULT_MATCH, Lead, MatchSettings, case_name, reason, screen
 from .models import Case, CaseLink, FaceEmbedding, MatchCandidate, MatchVerdict, Photo, Station
 from .names import name_keys
@@ -364,12 +363,10 @@ class ReviewService:
             vm, vf = (_vector(s, c.id, sha) for c, sha in ((m, missing_sha), (f, found_sha)))
             d = face_distance(vm, vf)
             sc = screen(m, f, self.settings)
-            cand = MatchCandidate(
-                id=new_id(),
-                missing_case_id=m.id,
-                found_case_id=f.id,
-                missing_photo_sha=missing_sha,
-                found_photo_sha=found_sha,
+            cand = raise_alert(
+                s,
+                self.ctx,
+                (m.id, f.id, missing_sha, found_sha),
                 distance=d,
                 score=1.0 - d + sc.bonus,
                 reasons=[
@@ -377,20 +374,6 @@ class ReviewService:
                     *sc.reasons,
                     reason("officer_opened", "opened by an officer from the ranked list"),
                 ],
-                status="open",
-                created_at=self.ctx.clock(),
-            )
-            s.add(cand)
-            s.flush()
-            audit.record(
-                s,
-                self.ctx,
-                "match_alert",
-                "match_candidate",
-                cand.id,
-                missing_case_id=m.id,
-                found_case_id=f.id,
-                distance=round(d, 4),
                 by_officer=True,
             )
             return cand.id

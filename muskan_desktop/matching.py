@@ -29,6 +29,7 @@ from .errors import FieldError, MuskanError, NotFoundError, ValidationError
 from .faces import MODEL, FaceEncoding, encode_face, use_model_cache
 from .ids import new_id
 from .match_alerts import AlertService as AlertService  # re-exported: one import for callers
+from .match_alerts import raise_alert
 from .match_index import EmbeddingIndex
 from .match_rules import DEFAULT_MATCH as DEFAULT_MATCH
 from .match_rules import Lead as Lead
@@ -255,29 +256,8 @@ class MatchService:
                 pair = (lead.case_id, case.id, lead.photo_sha256, sha)
             if self._already_known(s, *pair):
                 continue
-            cand = MatchCandidate(
-                id=new_id(),
-                missing_case_id=pair[0],
-                found_case_id=pair[1],
-                missing_photo_sha=pair[2],
-                found_photo_sha=pair[3],
-                distance=lead.distance,
-                score=lead.score,
-                reasons=lead.reasons,
-                status="open",
-                created_at=self.ctx.clock(),
-            )
-            s.add(cand)
-            s.flush()
-            audit.record(
-                s,
-                self.ctx,
-                "match_alert",
-                "match_candidate",
-                cand.id,
-                missing_case_id=pair[0],
-                found_case_id=pair[1],
-                distance=round(lead.distance, 4),
+            cand = raise_alert(
+                s, self.ctx, pair, distance=lead.distance, score=lead.score, reasons=lead.reasons
             )
             out.append(
                 {"alert_id": cand.id, "case_id": lead.case_id, "distance": round(lead.distance, 4)}
