@@ -2,6 +2,7 @@
 
 Each row's hash covers the previous row's hash, so an edited or deleted row breaks the
 chain from that point (`verify` names the first broken row). Details never hold names.
+Every event is queued for the server in the same transaction (sync/audit_sync.py).
 """
 
 from __future__ import annotations
@@ -59,11 +60,13 @@ def record(
         prev_hash=prev or GENESIS,
     )
     from .ids import new_id
+    from .sync import audit_sync
 
     ev.id = new_id()
     ev.hash = _digest(ev.prev_hash, ev)
     session.add(ev)
     session.flush()
+    audit_sync.queue(session, ev)
     return ev
 
 

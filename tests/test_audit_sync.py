@@ -3,14 +3,24 @@ end of the local audit trail."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+import subprocess
+import sys
+
+import pytest
+from sqlalchemy import select, text, update
+from sqlalchemy.exc import DBAPIError
 
 from muskan_desktop.accounts import AccountService
 from muskan_desktop.cases import CaseService
-from muskan_desktop.models import Meta
+from muskan_desktop.models import AuditEvent, Meta
+from muskan_desktop.server import schema
+from muskan_desktop.server.audit_log import breaks
 from muskan_desktop.sync.outbox import DEVICE_KEY
 from muskan_desktop.sync.tables import outbox
 
+from .pg import pg_cluster_fixture  # noqa: F401
+from .sync_helpers import station_codes, use_memory_keyring
+from .sync_world import World
 from .test_security_accounts import SHO_PW, with_accounts
 
 
@@ -57,3 +67,104 @@ def test_bulk_import_entries_carry_the_role(ctx, tmp_path):
     cases = entries(ctx, "cases")
     assert len(cases) == 2
     assert all(e["role"] == "operator" and e["actor"] == "op" for e in cases)
+
+
+# -- audit events on the server (real PostgreSQL) ----------------------------------------------
+
+
+@pytest.fixture
+def world(tmp_path, pg_cluster):
+    use_memory_keyring()
+    w = World(tmp_path, pg_cluster.create_db())
+    yield w
+    w.close()
+
+
+def server_events(world):
+    with world.store.session() as s:
+        return s.execute(
+            select(schema.audit_events).order_by(
+                schema.audit_events.c.received_at, schema.audit_events.c.local_seq
+            )
+        ).all()
+
+
+def local_events(lap):
+    with lap.ctx.db.read() as s:
+        return s.scalars(select(AuditEvent).order_by(AuditEvent.seq)).all()
+
+
+def test_audit_events_reach_the_server_in_chain_and_stay_there(world):
+    a_info, _ = station_codes(2)
+    a = world.laptop("a", a_info)  # its station was set before enrolling: already audited
+    b = world.laptop("b", a_info)
+    case = a.cases().create({"kind": "missing", "name_latin": "Ravi", "sex": "M", "age_years": 9})
+    a.cases().get(case.id)  # a case view
+    a.sync()
+    b.sync()
+    mine = local_events(a)
+    held = [r for r in server_events(world) if r.register_device == a.ctx.device]
+    assert [r.id for r in held] == [e.id for e in mine]
+    assert {r.action for r in held} >= {"station_set", "case_create", "case_view"}
+    first, last = held[0], held[-1]
+    assert first.prev_hash == "0" * 64 and last.hash == mine[-1].hash
+    assert all(r.chain_break is None for r in held)
+    assert {r.actor for r in held} == {"SI a"} and all(r.station_id for r in held)
+    # never pulled down: b's trail holds only b's own events
+    assert {e.device for e in local_events(b)} == {b.ctx.device}
+    # append-only in the database itself
+    for sql in ("UPDATE server_audit_events SET actor = 'x'", "DELETE FROM server_audit_events"):
+        with pytest.raises(DBAPIError, match="append-only"), world.store.engine.begin() as c:
+            c.execute(text(sql))
+    assert len(server_events(world)) == len(held) + len(local_events(b))
+
+
+def test_a_gap_in_a_laptops_chain_is_flagged_not_swallowed(world):
+    a_info, _ = station_codes(2)
+    a = world.laptop("a", a_info)
+    a.sync()
+    case = a.cases().create({"kind": "missing", "name_latin": "Ravi", "sex": "M", "age_years": 9})
+    a.cases().get(case.id)
+    # the laptop's trail was tampered with before it was pushed: an event whose previous
+    # hash is not the last one the server holds, and one whose content was changed
+    with a.ctx.db.write() as s:
+        pending = (
+            s.execute(
+                select(outbox)
+                .where(outbox.c.entity == "audit_events", outbox.c.state == "pending")
+                .order_by(outbox.c.seq)
+            )
+            .mappings()
+            .all()
+        )
+        gap = dict(pending[0]["data"], prev_hash="f" * 64)
+        edited = dict(pending[-1]["data"], action="case_list")
+        s.execute(update(outbox).where(outbox.c.seq == pending[0]["seq"]).values(data=gap))
+        s.execute(update(outbox).where(outbox.c.seq == pending[-1]["seq"]).values(data=edited))
+    res = a.sync()
+    assert res.rejected == 0  # stored, with the break beside it
+    with a.ctx.db.read() as s:
+        receipts = {r.seq: r.receipt for r in s.execute(select(outbox))}
+    assert "audit chain break" in receipts[pending[0]["seq"]]["audit_chain_break"]
+    assert "its own hash" in receipts[pending[-1]["seq"]]["audit_chain_break"]
+    found = breaks(world.store)
+    assert len(found) == 2 and all(b["register_device"] == a.ctx.device for b in found)
+    # and the administrator sees them from the command line
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "muskan_desktop.server.cli",
+            "--home",
+            str(world.root / "server"),
+            "--db",
+            world.store.url,
+            "audit",
+            "breaks",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert out.returncode == 8, out.stderr
+    assert "audit chain break" in out.stdout

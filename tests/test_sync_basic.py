@@ -37,7 +37,8 @@ def test_a_case_made_on_one_laptop_reaches_the_other_and_edits_merge(world):
         {"kind": "missing", "name_latin": "Ravi Kumar", "sex": "M", "age_years": 9}
     )
     with a.ctx.db.read() as s:
-        assert s.execute(select(outbox.c.entity, outbox.c.state)).all()[-1] == ("cases", "pending")
+        q = select(outbox.c.entity, outbox.c.state).where(outbox.c.entity != "audit_events")
+        assert s.execute(q).all()[-1] == ("cases", "pending")
     res = a.sync()
     assert res.applied >= 1 and res.rejected == 0
     b.sync()

@@ -188,12 +188,14 @@ def test_invalid_change_at_the_front_is_rejected_visibly_and_the_rest_flows(worl
     a.cases().update(first.id, {"clothing": "x"})
     with a.ctx.db.write() as s:  # an entry no server can accept, at the front of the queue
         s.connection().execute(
-            update(outbox).where(outbox.c.state == "pending").values(data={"sex": "Q"})
+            update(outbox)
+            .where(outbox.c.state == "pending", outbox.c.entity == "cases")
+            .values(data={"sex": "Q"})
         )
     for i in range(300):
         a.cases().add_tracing_entry(first.id, f"step {i}")
     res = a.sync()
-    assert res.rejected == 1 and res.applied == 300
+    assert res.rejected == 1 and res.applied == 300 + 301  # and the 301 audit events
     with a.ctx.db.read() as s:
         (bad,) = s.execute(select(outbox).where(outbox.c.state == "rejected")).mappings().all()
     assert "sex" in bad["receipt"]["reason"]
@@ -227,7 +229,7 @@ def test_token_expiring_while_offline_renews_without_resending_twice(world):
     case = missing(a, "Later")
     a.cases().add_tracing_entry(case.id, "visited the bus stand")
     res = a.sync()
-    assert res.applied == 2
+    assert res.applied == 2 + 2  # the case, its tracing entry and their audit events
     assert ("POST", "/v1/token", "ok") in a.transport.log  # renewed once, quietly
     with world.store.session() as s:
         assert s.scalar(select(func.count()).select_from(TracingEntry)) == 1
@@ -259,9 +261,10 @@ def test_old_schema_client_is_told_and_keeps_its_outbox(world, monkeypatch):
     from muskan_desktop.sync import client as client_mod
 
     monkeypatch.setattr(client_mod, "SCHEMA_HEAD", "0005")
+    queued = a.client().pending()
     with pytest.raises(TooOld, match="upgrade"):
         a.sync()
-    assert a.client().pending() == 2
+    assert a.client().pending() == queued > 0
     monkeypatch.setattr(client_mod, "SCHEMA_HEAD", "0009")
     a.sync()
     assert a.client().pending() == 0
@@ -461,7 +464,11 @@ def test_a_batch_that_fails_as_a_whole_is_redone_entry_by_entry(world, monkeypat
         entries.append(a.cases().add_tracing_entry(case.id, f"step {i}"))
     with a.ctx.db.write() as s:  # the 10th entry reuses an id the server already has
         rows_ = (
-            s.execute(select(outbox).where(outbox.c.state == "pending").order_by(outbox.c.seq))
+            s.execute(
+                select(outbox)
+                .where(outbox.c.state == "pending", outbox.c.entity == "tracing_entries")
+                .order_by(outbox.c.seq)
+            )
             .mappings()
             .all()
         )
@@ -474,7 +481,7 @@ def test_a_batch_that_fails_as_a_whole_is_redone_entry_by_entry(world, monkeypat
         Applier, "_exists", lambda self, e, r: False if self.fast else real(self, e, r)
     )
     res = a.sync()  # no 500, no wedged queue
-    assert res.applied == 30 and res.rejected == 0
+    assert res.applied == 30 + 30 and res.rejected == 0  # (and the 30 audit events)
     with a.ctx.db.read() as s:
         receipt = s.execute(select(outbox.c.receipt).where(outbox.c.seq == rows_[9]["seq"]))
         assert receipt.scalar_one()["note"] == "already on the server"  # found the careful way

@@ -330,6 +330,10 @@ class Applier:
         data = e["data"]
         if not isinstance(data, dict):
             raise Reject("the entry carries no record")
+        if entity == "audit_events":  # any officer's events are kept (even a failed login's)
+            from . import audit_log
+
+            return audit_log.apply(self, e)
         action = Action.VERDICT if entity == "match_verdicts" else OPS.get(op)
         if action is None:
             raise Reject(f"unknown operation {op!r}")

@@ -7,6 +7,7 @@
     muskan-server device enroll --station CODE|ID [--role sho|operator]
     muskan-server device list
     muskan-server device revoke DEVICE_ID
+    muskan-server audit breaks [--station CODE|ID]
 
 Without --db the server keeps an SQLite file in its data folder (good for a trial); in
 production give a PostgreSQL URL (postgresql://user@host/db) or MUSKAN_SERVER_DB.
@@ -20,8 +21,12 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from muskan_desktop.errors import MuskanError, ValidationError
+
+if TYPE_CHECKING:
+    from .store import ServerStore
 
 
 def server_home(override: str | None) -> Path:
@@ -65,6 +70,11 @@ def build_parser() -> argparse.ArgumentParser:
     dvs.add_parser("list", help="enrolled laptops")
     rv = dvs.add_parser("revoke", help="refuse a laptop from now on (it wipes its case data)")
     rv.add_argument("device_id")
+
+    au = sub.add_parser("audit", help="the laptops' audit trails held by the server")
+    aus = au.add_subparsers(dest="action", required=True)
+    br = aus.add_parser("breaks", help="events that did not continue their laptop's chain")
+    br.add_argument("--station", metavar="CODE|ID")
     return p
 
 
@@ -110,6 +120,8 @@ def run(args: argparse.Namespace) -> int:
             with store.session() as s:
                 for st in s.scalars(select(Station).order_by(Station.code)):
                     print(f"{st.code}\t{st.name_en}\t{st.district_en}\t{st.id}")
+        elif args.command == "audit":
+            return audit_breaks(store, args.station)
         elif args.action == "enroll":
             code = store.enrollment_code(args.station, args.role)
             print(code)
@@ -126,6 +138,24 @@ def run(args: argparse.Namespace) -> int:
             print(f"device {args.device_id} revoked", file=sys.stderr)
     finally:
         store.close()
+    return 0
+
+
+def audit_breaks(store: ServerStore, station: str | None) -> int:
+    """Exit 8 (as `muskan audit verify`) when any laptop's chain has a break."""
+    from .audit_log import breaks
+
+    sid = store.find_station(station).id if station else None
+    found = breaks(store, sid)
+    for b in found:
+        print(
+            f"{b['received_at']}\tstation {b['station_id']}\tregister {b['register_device']}"
+            f"\trow {b['row']}\t{b['problem']}"
+        )
+    if found:
+        print(f"error: {len(found)} audit event(s) break their laptop's chain", file=sys.stderr)
+        return 8
+    print("every laptop's audit chain held by the server is continuous", file=sys.stderr)
     return 0
 
 

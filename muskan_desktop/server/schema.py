@@ -129,6 +129,52 @@ conflicts = Table(
     Index("ix_server_conflicts_case", "case_id"),
 )
 
+# The laptops' audit trails (server/audit_log.py): append-only. No code path updates or
+# deletes a row, and the database itself refuses it (APPEND_ONLY_DDL; restoring the whole
+# database from a backup, TRUNCATE by its owner, stays possible).
+audit_events = Table(
+    "server_audit_events",
+    meta,
+    Column("id", String(36), primary_key=True),
+    Column("station_id", String(36), nullable=False),
+    Column("device_id", String(36), nullable=False),  # the enrolled laptop that pushed it
+    Column("register_device", String(80), nullable=False),  # the register's own device id
+    Column("local_seq", BigInteger, nullable=False),
+    Column("at", DateTime, nullable=False),
+    Column("actor", String(80), nullable=False),
+    Column("action", String(40), nullable=False),
+    Column("entity", String(40)),
+    Column("entity_id", String(36)),
+    Column("details", JSON, nullable=False),
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False),
+    Column("received_at", DateTime, nullable=False),
+    Column("chain_break", String(400)),  # why this row does not continue its chain
+    Index("ix_server_audit_chain", "station_id", "register_device", "local_seq"),
+    Index("ix_server_audit_case", "entity_id"),
+)
+
+APPEND_ONLY_DDL = {
+    "postgresql": [
+        """CREATE OR REPLACE FUNCTION muskan_audit_append_only() RETURNS trigger
+           LANGUAGE plpgsql AS $$
+           BEGIN
+             RAISE EXCEPTION 'server_audit_events is append-only (no UPDATE or DELETE)';
+           END $$""",
+        """CREATE OR REPLACE TRIGGER server_audit_events_append_only
+           BEFORE UPDATE OR DELETE ON server_audit_events
+           FOR EACH STATEMENT EXECUTE FUNCTION muskan_audit_append_only()""",
+    ],
+    "sqlite": [
+        """CREATE TRIGGER IF NOT EXISTS server_audit_events_no_update
+           BEFORE UPDATE ON server_audit_events
+           BEGIN SELECT RAISE(ABORT, 'server_audit_events is append-only'); END""",
+        """CREATE TRIGGER IF NOT EXISTS server_audit_events_no_delete
+           BEFORE DELETE ON server_audit_events
+           BEGIN SELECT RAISE(ABORT, 'server_audit_events is append-only'); END""",
+    ],
+}
+
 blobs = Table(
     "server_blobs",
     meta,
@@ -156,5 +202,9 @@ def create(engine: Engine) -> None:
     Base.metadata.create_all(engine, tables=tables)
     meta.create_all(engine)
     with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":  # several workers may start at once
+            conn.exec_driver_sql("SELECT pg_advisory_xact_lock(74657)")
+        for ddl in APPEND_ONLY_DDL.get(engine.dialect.name, []):
+            conn.exec_driver_sql(ddl)
         if conn.scalar(select(counter.c.value).where(counter.c.id == 1)) is None:
             conn.execute(insert(counter).values(id=1, value=0))

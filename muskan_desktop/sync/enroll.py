@@ -10,7 +10,7 @@ from sqlalchemy import insert, select, text, update
 from muskan_desktop.ids import station_id
 from muskan_desktop.models import Case, Meta, Station
 
-from . import credentials, outbox, pull, rows
+from . import audit_sync, credentials, outbox, pull, rows
 from .client import OFFSET_KEY, SERVER_KEY, Offline, Refused, SyncError, TooOld, _headers
 from .tables import outbox as outbox_t
 
@@ -55,6 +55,7 @@ def enroll(
         if previous is None:
             pull.set_meta(conn, pull.CURSOR_KEY, "0")
             queued = outbox.snapshot(conn)
+            queued += audit_sync.snapshot(conn)  # the audit trail so far, oldest first
         else:
             queued = 0
         # A new device numbers from 1 again: earlier local entries keep their receipts.
