@@ -206,7 +206,7 @@ def test_password_change_and_an_administrator_sees_no_cases(qtbot, window):
     log_in(qtbot, win, "it.cell", "admin-password-1")
     assert not win.officers.login_dialog.isVisible()
     assert win.model.rowCount() == 0 and not win.act_new_missing.isEnabled()
-    assert win.officers.act_add.isEnabled() and win.officers.act_audit.isEnabled()
+    assert win.officers.act_accounts.isEnabled() and win.officers.act_audit.isEnabled()
 
 
 def test_without_a_keyring_the_window_asks_for_the_passphrase_again(

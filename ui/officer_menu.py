@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from muskan_desktop.context import Context
 
     from .login_dialog import LoginDialog, OfficerDialog
+    from .officers_dialog import OfficersDialog
 
 
 def has_accounts(s: Any) -> bool:
@@ -47,16 +48,17 @@ class OfficerMenu(QObject):
         self._ready: Callable[[], None] | None = None
         self.login_dialog: LoginDialog | None = None
         self.officer_dialog: OfficerDialog | None = None
+        self.accounts_view: OfficersDialog | None = None
         self.act_audit = QAction(win)
         self.act_audit.triggered.connect(self.on_audit)
-        self.act_add = QAction(win)
-        self.act_add.triggered.connect(lambda: self.on_add_officer(first=False))
+        self.act_accounts = QAction(win)
+        self.act_accounts.triggered.connect(self.on_accounts)
         self.act_password = QAction(win)
         self.act_password.triggered.connect(self.on_password)
         self.act_logout = QAction(win)
         self.act_logout.triggered.connect(self.on_logout)
         self.menu = win.menuBar().addMenu("")
-        for a in (self.act_password, self.act_add, self.act_audit, None, self.act_logout):
+        for a in (self.act_password, self.act_accounts, self.act_audit, None, self.act_logout):
             if a is None:
                 self.menu.addSeparator()
             else:
@@ -74,7 +76,7 @@ class OfficerMenu(QObject):
     def retranslate(self) -> None:
         self.menu.setTitle(self.tr("&Officer"))
         self.act_audit.setText(self.tr("&Audit trail…"))
-        self.act_add.setText(self.tr("&Add an officer…"))
+        self.act_accounts.setText(self.tr("&Officer accounts…"))
         self.act_password.setText(self.tr("&Change my password…"))
         self.act_logout.setText(self.tr("&Log out"))
 
@@ -154,7 +156,7 @@ class OfficerMenu(QObject):
     def update(self) -> None:
         role = self.ctx.role if self.ctx is not None else ""
         self.act_audit.setEnabled(can(role, Action.AUDIT))
-        self.act_add.setEnabled(can(role, Action.ACCOUNTS))
+        self.act_accounts.setEnabled(can(role, Action.ACCOUNTS))
         logged_in = bool(role) and self.ctx is not None and self._has_accounts()
         self.act_password.setEnabled(logged_in)
         self.act_logout.setEnabled(logged_in)
@@ -173,7 +175,21 @@ class OfficerMenu(QObject):
         self.audit_view = AuditView(self.ctx, self.win.runner, self.win)  # type: ignore[attr-defined]
         self.audit_view.show()
 
+    def on_accounts(self) -> None:
+        """The SHO's or administrator's list of officer accounts (one window at a time)."""
+        from .officers_dialog import OfficersDialog
+
+        if self.ctx is None:
+            return
+        if self.accounts_view is not None and self.accounts_view.isVisible():
+            self.accounts_view.raise_()
+            self.accounts_view.activateWindow()
+            return
+        self.accounts_view = OfficersDialog(self.ctx, self.win.runner, self.win)  # type: ignore[attr-defined]
+        self.accounts_view.show()
+
     def on_add_officer(self, *, first: bool) -> None:
+        """On first run, the station's SHO account (later officers: on_accounts)."""
         from .login_dialog import OfficerDialog
 
         if self.ctx is None:
@@ -216,6 +232,9 @@ class OfficerMenu(QObject):
         for w in list(self.win.case_windows):  # type: ignore[attr-defined]
             if w.isVisible() and not w.close():
                 return
+        if self.accounts_view is not None:  # the next officer may not manage accounts
+            self.accounts_view.close()
+            self.accounts_view = None
         _logout(self.ctx)
         self.ctx.role = ""
         self.ctx.actor = ""

@@ -2,6 +2,14 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="hi" sourcelanguage="en">
 <context>
+    <name>AccountMessages</name>
+    <message>
+        <location filename="../../ui/officers_dialog.py" line="37"/>
+        <source>You cannot disable your own account.</source>
+        <translation>आप अपना ही खाता निष्क्रिय नहीं कर सकते।</translation>
+    </message>
+</context>
+<context>
     <name>Action</name>
     <message>
         <location filename="../../ui/labels.py" line="98"/>
@@ -1202,167 +1210,167 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="247"/>
+        <location filename="../../ui/main_window.py" line="248"/>
         <source>All stations</source>
         <translation>सभी थाने</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="258"/>
+        <location filename="../../ui/main_window.py" line="259"/>
         <source>Muskan Desktop — register of missing and found children</source>
         <translation>मुस्कान डेस्कटॉप — गुमशुदा और मिले बच्चों का रजिस्टर</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="259"/>
+        <location filename="../../ui/main_window.py" line="260"/>
         <source>&amp;Search name:</source>
         <translation>नाम खोजें (&amp;S):</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="260"/>
+        <location filename="../../ui/main_window.py" line="261"/>
         <source>Name in Hindi or English (Ctrl+F)</source>
         <translation>हिंदी या अंग्रेजी में नाम (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="264"/>
+        <location filename="../../ui/main_window.py" line="265"/>
         <source>Missing and found</source>
         <translation>गुमशुदा और मिले</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="271"/>
+        <location filename="../../ui/main_window.py" line="272"/>
         <source>Any status</source>
         <translation>सभी स्थितियां</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="275"/>
+        <location filename="../../ui/main_window.py" line="276"/>
         <source>All districts</source>
         <translation>सभी जिले</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="281"/>
+        <location filename="../../ui/main_window.py" line="282"/>
         <source>Boys and girls</source>
         <translation>बालक और बालिका</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="286"/>
+        <location filename="../../ui/main_window.py" line="287"/>
         <source>Any age</source>
         <translation>सभी आयु</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="287"/>
+        <location filename="../../ui/main_window.py" line="288"/>
         <source>%1 years</source>
         <translation>%1 वर्ष</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="289"/>
+        <location filename="../../ui/main_window.py" line="290"/>
         <source>Reported:</source>
         <translation>रिपोर्ट तिथि:</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="290"/>
+        <location filename="../../ui/main_window.py" line="291"/>
         <source>Reported on or after (YYYY-MM-DD)</source>
         <translation>इस तिथि को या बाद में रिपोर्ट (YYYY-MM-DD)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="291"/>
+        <location filename="../../ui/main_window.py" line="292"/>
         <source>Reported on or before (YYYY-MM-DD)</source>
         <translation>इस तिथि को या पहले रिपोर्ट (YYYY-MM-DD)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="292"/>
+        <location filename="../../ui/main_window.py" line="293"/>
         <source>Clear</source>
         <translation>साफ करें</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="293"/>
+        <location filename="../../ui/main_window.py" line="294"/>
         <source>Cancel</source>
         <translation>रद्द करें</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="294"/>
+        <location filename="../../ui/main_window.py" line="295"/>
         <source>New &amp;missing child report</source>
         <translation>गुमशुदा बच्चे की नई रिपोर्ट (&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="295"/>
+        <location filename="../../ui/main_window.py" line="296"/>
         <source>New &amp;found child record</source>
         <translation>मिले बच्चे का नया अभिलेख (&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="296"/>
+        <location filename="../../ui/main_window.py" line="297"/>
         <source>&amp;Search</source>
         <translation>खोजें (&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="297"/>
+        <location filename="../../ui/main_window.py" line="298"/>
         <source>&amp;Import CSV…</source>
         <translation>CSV आयात करें (&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="298"/>
+        <location filename="../../ui/main_window.py" line="299"/>
         <source>&amp;Export…</source>
         <translation>निर्यात करें (&amp;E)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="299"/>
+        <location filename="../../ui/main_window.py" line="300"/>
         <source>Review &amp;report (PDF)…</source>
         <translation>समीक्षा रिपोर्ट (PDF) (&amp;R)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="300"/>
+        <location filename="../../ui/main_window.py" line="301"/>
         <source>&amp;Quit</source>
         <translation>बाहर निकलें (&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="305"/>
+        <location filename="../../ui/main_window.py" line="306"/>
         <source>&amp;About Muskan Desktop</source>
         <translation>मुस्कान डेस्कटॉप के बारे में (&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="306"/>
+        <location filename="../../ui/main_window.py" line="307"/>
         <source>&amp;Register</source>
         <translation>रजिस्टर (&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="307"/>
+        <location filename="../../ui/main_window.py" line="308"/>
         <source>&amp;View</source>
         <translation>दृश्य (&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="308"/>
+        <location filename="../../ui/main_window.py" line="309"/>
         <source>&amp;Language / भाषा</source>
         <translation>भाषा / Language (&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="309"/>
+        <location filename="../../ui/main_window.py" line="310"/>
         <source>&amp;Help</source>
         <translation>सहायता (&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="328"/>
+        <location filename="../../ui/main_window.py" line="329"/>
         <source>Opening the register…</source>
         <translation>रजिस्टर खुल रहा है…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="470"/>
+        <location filename="../../ui/main_window.py" line="493"/>
         <source>No cases yet.</source>
         <translation>अभी कोई प्रकरण नहीं।</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="472"/>
+        <location filename="../../ui/main_window.py" line="495"/>
         <source>%1 cases shown</source>
         <translation>%1 प्रकरण दिखाए गए</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="500"/>
+        <location filename="../../ui/main_window.py" line="523"/>
         <source>Saved.</source>
         <translation>सहेजा गया।</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="547"/>
+        <location filename="../../ui/main_window.py" line="570"/>
         <source>About Muskan Desktop</source>
         <translation>मुस्कान डेस्कटॉप के बारे में</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="549"/>
+        <location filename="../../ui/main_window.py" line="572"/>
         <source>Muskan Desktop %1
 The station&apos;s register of missing and found children.</source>
         <translation>मुस्कान डेस्कटॉप %1
@@ -1445,54 +1453,167 @@ The station&apos;s register of missing and found children.</source>
 <context>
     <name>OfficerMenu</name>
     <message>
-        <location filename="../../ui/officer_menu.py" line="60"/>
+        <location filename="../../ui/officer_menu.py" line="77"/>
         <source>&amp;Officer</source>
         <translation>&amp;अधिकारी</translation>
     </message>
     <message>
-        <location filename="../../ui/officer_menu.py" line="61"/>
+        <location filename="../../ui/officer_menu.py" line="78"/>
         <source>&amp;Audit trail…</source>
         <translation>&amp;ऑडिट रिकॉर्ड…</translation>
     </message>
     <message>
-        <location filename="../../ui/officer_menu.py" line="62"/>
-        <source>&amp;Add an officer…</source>
-        <translation>अधिकारी &amp;जोड़ें…</translation>
+        <location filename="../../ui/officer_menu.py" line="79"/>
+        <source>&amp;Officer accounts…</source>
+        <translation>&amp;अधिकारी खाते…</translation>
     </message>
     <message>
-        <location filename="../../ui/officer_menu.py" line="63"/>
+        <location filename="../../ui/officer_menu.py" line="80"/>
         <source>&amp;Change my password…</source>
         <translation>मेरा पासवर्ड &amp;बदलें…</translation>
     </message>
     <message>
-        <location filename="../../ui/officer_menu.py" line="64"/>
+        <location filename="../../ui/officer_menu.py" line="81"/>
         <source>&amp;Log out</source>
         <translation>&amp;लॉग आउट</translation>
     </message>
     <message>
-        <location filename="../../ui/officer_menu.py" line="82"/>
+        <location filename="../../ui/officer_menu.py" line="101"/>
         <source>Register passphrase</source>
         <translation>रजिस्टर का पासफ़्रेज़</translation>
     </message>
     <message>
-        <location filename="../../ui/officer_menu.py" line="107"/>
+        <location filename="../../ui/officer_menu.py" line="130"/>
         <source>Logged in as %1 (%2).</source>
         <translation>%1 (%2) के रूप में लॉग इन।</translation>
     </message>
     <message>
-        <location filename="../../ui/officer_menu.py" line="116"/>
+        <location filename="../../ui/officer_menu.py" line="139"/>
         <source>An administrator manages accounts; case data is not shown.</source>
         <translation>व्यवस्थापक खाते सँभालते हैं; प्रकरणों का विवरण नहीं दिखाया जाता।</translation>
     </message>
     <message>
-        <location filename="../../ui/officer_menu.py" line="168"/>
+        <location filename="../../ui/officer_menu.py" line="207"/>
         <source>Officer account</source>
         <translation>अधिकारी खाता</translation>
     </message>
     <message>
-        <location filename="../../ui/officer_menu.py" line="170"/>
+        <location filename="../../ui/officer_menu.py" line="209"/>
         <source>The SHO&apos;s account is ready. From the next start everyone logs in; add the other officers from the Officer menu.</source>
         <translation>थाना प्रभारी का खाता तैयार है। अगली बार से सभी लॉग इन करेंगे; अन्य अधिकारियों को अधिकारी मेनू से जोड़ें।</translation>
+    </message>
+</context>
+<context>
+    <name>OfficersDialog</name>
+    <message>
+        <location filename="../../ui/officers_dialog.py" line="145"/>
+        <source>Officer accounts</source>
+        <translation>अधिकारी खाते</translation>
+    </message>
+    <message>
+        <location filename="../../ui/officers_dialog.py" line="148"/>
+        <source>The officers who may log in on this register. Choose an officer, then an action; every change is recorded in the audit trail.</source>
+        <translation>इस रजिस्टर पर लॉग इन कर सकने वाले अधिकारी। कोई अधिकारी चुनें, फिर कार्रवाई; हर बदलाव ऑडिट रिकॉर्ड में दर्ज होता है।</translation>
+    </message>
+    <message>
+        <location filename="../../ui/officers_dialog.py" line="154"/>
+        <source>Login name</source>
+        <translation>लॉगिन नाम</translation>
+    </message>
+    <message>
+        <location filename="../../ui/officers_dialog.py" line="155"/>
+        <source>Full name</source>
+        <translation>पूरा नाम</translation>
+    </message>
+    <message>
+        <location filename="../../ui/officers_dialog.py" line="156"/>
+        <source>Role</source>
+        <translation>भूमिका</translation>
+    </message>
+    <message>
+        <location filename="../../ui/officers_dialog.py" line="157"/>
+        <source>Status</source>
+        <translation>स्थिति</translation>
+    </message>
+    <message>
+        <location filename="../../ui/officers_dialog.py" line="158"/>
+        <source>Failed tries</source>
+        <translation>असफल प्रयास</translation>
+    </message>
+    <message>
+        <location filename="../../ui/officers_dialog.py" line="159"/>
+        <source>Last login</source>
+        <translation>अंतिम लॉग इन</translation>
+    </message>
+    <message>
+        <location filename="../../ui/officers_dialog.py" line="162"/>
+        <source>Add an officer…</source>
+        <translation>अधिकारी जोड़ें…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/officers_dialog.py" line="163"/>
+        <source>Reset password…</source>
+        <translation>पासवर्ड रीसेट करें…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/officers_dialog.py" line="164"/>
+        <source>Unlock</source>
+        <translation>अनलॉक करें</translation>
+    </message>
+    <message>
+        <location filename="../../ui/officers_dialog.py" line="165"/>
+        <source>Disable</source>
+        <translation>निष्क्रिय करें</translation>
+    </message>
+    <message>
+        <location filename="../../ui/officers_dialog.py" line="166"/>
+        <source>Enable</source>
+        <translation>सक्रिय करें</translation>
+    </message>
+    <message>
+        <location filename="../../ui/officers_dialog.py" line="167"/>
+        <source>Close</source>
+        <translation>बंद करें</translation>
+    </message>
+    <message>
+        <location filename="../../ui/officers_dialog.py" line="228"/>
+        <source>Disabled</source>
+        <translation>निष्क्रिय</translation>
+    </message>
+    <message>
+        <location filename="../../ui/officers_dialog.py" line="230"/>
+        <source>Locked until %1</source>
+        <translation>%1 तक लॉक</translation>
+    </message>
+    <message>
+        <location filename="../../ui/officers_dialog.py" line="231"/>
+        <source>Active</source>
+        <translation>सक्रिय</translation>
+    </message>
+    <message>
+        <location filename="../../ui/officers_dialog.py" line="291"/>
+        <source>Officer %1 added.</source>
+        <translation>अधिकारी %1 जोड़ा गया।</translation>
+    </message>
+    <message>
+        <location filename="../../ui/officers_dialog.py" line="309"/>
+        <source>The password of %1 is changed.</source>
+        <translation>%1 का पासवर्ड बदल दिया गया है।</translation>
+    </message>
+    <message>
+        <location filename="../../ui/officers_dialog.py" line="318"/>
+        <source>%1 is unlocked and can log in again.</source>
+        <translation>%1 का खाता अनलॉक कर दिया गया है; वे फिर से लॉग इन कर सकते हैं।</translation>
+    </message>
+    <message>
+        <location filename="../../ui/officers_dialog.py" line="329"/>
+        <source>%1 can log in again.</source>
+        <translation>%1 का खाता सक्रिय कर दिया गया है; वे फिर से लॉग इन कर सकते हैं।</translation>
+    </message>
+    <message>
+        <location filename="../../ui/officers_dialog.py" line="329"/>
+        <source>%1 can no longer log in.</source>
+        <translation>%1 का खाता निष्क्रिय कर दिया गया है; वे अब लॉग इन नहीं कर सकते।</translation>
     </message>
 </context>
 <context>
@@ -1796,6 +1917,34 @@ The station&apos;s register of missing and found children.</source>
         <location filename="../../ui/reports_dialog.py" line="187"/>
         <source>Save the report</source>
         <translation>रिपोर्ट सहेजें</translation>
+    </message>
+</context>
+<context>
+    <name>ResetPasswordDialog</name>
+    <message>
+        <location filename="../../ui/officers_dialog.py" line="63"/>
+        <source>Reset password</source>
+        <translation>पासवर्ड रीसेट करें</translation>
+    </message>
+    <message>
+        <location filename="../../ui/officers_dialog.py" line="66"/>
+        <source>A new password for %1 (%2). The old one is not needed. Give the new one to the officer in person.</source>
+        <translation>%1 (%2) के लिए नया पासवर्ड। पुराने पासवर्ड की ज़रूरत नहीं है। नया पासवर्ड अधिकारी को व्यक्तिगत रूप से बताएँ।</translation>
+    </message>
+    <message>
+        <location filename="../../ui/officers_dialog.py" line="76"/>
+        <source>New password</source>
+        <translation>नया पासवर्ड</translation>
+    </message>
+    <message>
+        <location filename="../../ui/officers_dialog.py" line="77"/>
+        <source>New password again</source>
+        <translation>नया पासवर्ड दोबारा</translation>
+    </message>
+    <message>
+        <location filename="../../ui/officers_dialog.py" line="81"/>
+        <source>The two passwords differ.</source>
+        <translation>दोनों पासवर्ड अलग हैं।</translation>
     </message>
 </context>
 <context>
