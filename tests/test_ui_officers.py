@@ -290,3 +290,31 @@ def test_the_administrator_manages_accounts_off_the_gui_thread(qtbot, home, regi
         runner.wait_all()
         if win.ctx is not None:
             win.ctx.db.close()
+
+
+def test_in_hindi_the_window_and_its_refusals_are_in_hindi(qtbot, window):
+    win = window
+    log_in(qtbot, win, "sho", PASSWORDS["sho"])
+    win.switch_language("hi")
+    try:
+        accounts = open_accounts(qtbot, win)
+        assert accounts.windowTitle() == "अधिकारी खाते"
+        assert accounts.table.horizontalHeaderItem(2).text() == "भूमिका"
+        assert cells(accounts, "sho")[2:4] == ["थाना प्रभारी", "सक्रिय"]
+        assert accounts.unlock_button.text() == "अनलॉक करें"
+        choose(qtbot, accounts, "sho")
+        qtbot.mouseClick(accounts.disable_button, Qt.MouseButton.LeftButton)
+        assert accounts.message.text() == "आप अपना ही खाता निष्क्रिय नहीं कर सकते।"
+        choose(qtbot, accounts, "op")
+        qtbot.mouseClick(accounts.reset_button, Qt.MouseButton.LeftButton)
+        reset = accounts.child
+        type_into(qtbot, reset.new, "short")
+        type_into(qtbot, reset.repeat, "short")
+        reset.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+        assert reset.error.text() == "पासवर्ड कम से कम 8 अक्षरों का होना चाहिए।"
+        reset.reject()
+        win.switch_language("en")  # the open window follows the language
+        qtbot.waitUntil(lambda: cells(accounts, "sho")[2] == "Station house officer")
+        assert accounts.unlock_button.text() == "Unlock"
+    finally:
+        win.switch_language("en")

@@ -23,9 +23,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from muskan_desktop.accounts import AccountService, OfficerInfo
+from muskan_desktop.accounts import MIN_PASSWORD, AccountService, OfficerInfo
 from muskan_desktop.context import Context
-from muskan_desktop.errors import MuskanError, ValidationError
+from muskan_desktop.errors import FieldError, MuskanError, ValidationError
 from muskan_desktop.roles import Role
 
 from .tasks import TaskRunner
@@ -37,9 +37,34 @@ def _password_edit(parent: QWidget) -> QLineEdit:
     return e
 
 
+# The core's refusals about a new account or password, in the officer's language.
+_FIELD_MESSAGES: dict[tuple[str, str], Any] = {
+    ("password", "too_short"): QT_TRANSLATE_NOOP(
+        "AccountMessages", "The password must be at least %1 characters long."
+    ),
+    ("password", "same_as_name"): QT_TRANSLATE_NOOP(
+        "AccountMessages", "The password must not be the officer's login name."
+    ),
+    ("username", "bad_value"): QT_TRANSLATE_NOOP(
+        "AccountMessages",
+        "Login name: use 2-40 letters a-z, digits, '.', '_' or '-' (e.g. si.verma).",
+    ),
+    ("username", "taken"): QT_TRANSLATE_NOOP(
+        "AccountMessages", "An officer with this login name already exists."
+    ),
+}
+
+
+def _field_message(e: FieldError) -> str:
+    text = _FIELD_MESSAGES.get((e.field, e.code))
+    if text is None:
+        return e.message
+    return QCoreApplication.translate("AccountMessages", text).replace("%1", str(MIN_PASSWORD))
+
+
 def _message(exc: BaseException) -> str:
     if isinstance(exc, ValidationError):
-        return "\n".join(e.message for e in exc.errors)
+        return "\n".join(_field_message(e) for e in exc.errors)
     return exc.message if isinstance(exc, MuskanError) else str(exc)
 
 
@@ -50,7 +75,7 @@ class _Form(QDialog):
         super().__init__(parent)
         self.ctx, self.runner = ctx, runner
         self.setWindowModality(Qt.WindowModality.WindowModal)
-        layout = QVBoxLayout(self)
+        layout = self.box = QVBoxLayout(self)
         self.intro = QLabel(self)
         self.intro.setWordWrap(True)
         layout.addWidget(self.intro)
@@ -73,6 +98,10 @@ class _Form(QDialog):
         self.error.setText(text)
         self.error.show()
         self.buttons.setEnabled(True)
+        # grow to fit the message; otherwise the wrapped intro is squeezed and cut off
+        need = self.box.totalHeightForWidth(self.width())
+        if need > self.height():
+            self.resize(self.width(), need)
 
     def submit(self, work: Any, done: Any) -> None:
         self.error.hide()
@@ -196,7 +225,7 @@ class PasswordDialog(_Form):
         )
 
 
-ROLE_NAMES = {
+ROLE_NAMES: dict[Role, Any] = {
     Role.SHO: QT_TRANSLATE_NOOP("Role", "Station house officer"),
     Role.OPERATOR: QT_TRANSLATE_NOOP("Role", "Data-entry operator"),
     Role.VIEWER: QT_TRANSLATE_NOOP("Role", "Viewer (range/district officer)"),

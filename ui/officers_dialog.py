@@ -60,6 +60,7 @@ class ResetPasswordDialog(_Form):
     ) -> None:
         super().__init__(ctx, runner, parent)
         self.officer = officer
+        self.setMinimumWidth(440)
         self.setWindowTitle(self.tr("Reset password"))
         self.intro.setText(
             self.tr(

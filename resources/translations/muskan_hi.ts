@@ -8,6 +8,26 @@
         <source>You cannot disable your own account.</source>
         <translation>आप अपना ही खाता निष्क्रिय नहीं कर सकते।</translation>
     </message>
+    <message>
+        <location filename="../../ui/login_dialog.py" line="42"/>
+        <source>The password must be at least %1 characters long.</source>
+        <translation>पासवर्ड कम से कम %1 अक्षरों का होना चाहिए।</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login_dialog.py" line="45"/>
+        <source>The password must not be the officer&apos;s login name.</source>
+        <translation>पासवर्ड अधिकारी का लॉगिन नाम नहीं हो सकता।</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login_dialog.py" line="48"/>
+        <source>Login name: use 2-40 letters a-z, digits, &apos;.&apos;, &apos;_&apos; or &apos;-&apos; (e.g. si.verma).</source>
+        <translation>लॉगिन नाम: 2-40 अक्षर लिखें — अंग्रेज़ी छोटे अक्षर a-z, अंक, &apos;.&apos;, &apos;_&apos; या &apos;-&apos; (जैसे si.verma)।</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login_dialog.py" line="52"/>
+        <source>An officer with this login name already exists.</source>
+        <translation>इस लॉगिन नाम से एक अधिकारी पहले से मौजूद है।</translation>
+    </message>
 </context>
 <context>
     <name>Action</name>
@@ -1172,37 +1192,37 @@
 <context>
     <name>LoginDialog</name>
     <message>
-        <location filename="../../ui/login_dialog.py" line="99"/>
+        <location filename="../../ui/login_dialog.py" line="128"/>
         <source>Log in — Muskan Desktop</source>
         <translation>लॉग इन — मुस्कान डेस्कटॉप</translation>
     </message>
     <message>
-        <location filename="../../ui/login_dialog.py" line="100"/>
+        <location filename="../../ui/login_dialog.py" line="129"/>
         <source>Log in with your officer name and password.</source>
         <translation>अपने अधिकारी नाम और पासवर्ड से लॉग इन करें।</translation>
     </message>
     <message>
-        <location filename="../../ui/login_dialog.py" line="105"/>
+        <location filename="../../ui/login_dialog.py" line="134"/>
         <source>Officer</source>
         <translation>अधिकारी</translation>
     </message>
     <message>
-        <location filename="../../ui/login_dialog.py" line="106"/>
+        <location filename="../../ui/login_dialog.py" line="135"/>
         <source>Password</source>
         <translation>पासवर्ड</translation>
     </message>
     <message>
-        <location filename="../../ui/login_dialog.py" line="107"/>
+        <location filename="../../ui/login_dialog.py" line="136"/>
         <source>Log in</source>
         <translation>लॉग इन</translation>
     </message>
     <message>
-        <location filename="../../ui/login_dialog.py" line="215"/>
+        <location filename="../../ui/login_dialog.py" line="244"/>
         <source>Register passphrase</source>
         <translation>रजिस्टर का पासफ़्रेज़</translation>
     </message>
     <message>
-        <location filename="../../ui/login_dialog.py" line="216"/>
+        <location filename="../../ui/login_dialog.py" line="245"/>
         <source>This computer has no keyring to keep the register&apos;s key (%1). Enter the register&apos;s passphrase (a new register is protected with it; keep it safe).</source>
         <translation>इस कंप्यूटर में रजिस्टर की कुंजी रखने के लिए कीरिंग नहीं है (%1)। रजिस्टर का पासफ़्रेज़ दर्ज करें (नया रजिस्टर इसी से सुरक्षित होता है; इसे सँभालकर रखें)।</translation>
     </message>
@@ -1405,47 +1425,47 @@ The station&apos;s register of missing and found children.</source>
 <context>
     <name>OfficerDialog</name>
     <message>
-        <location filename="../../ui/login_dialog.py" line="130"/>
+        <location filename="../../ui/login_dialog.py" line="159"/>
         <source>Officer account</source>
         <translation>अधिकारी खाता</translation>
     </message>
     <message>
-        <location filename="../../ui/login_dialog.py" line="133"/>
+        <location filename="../../ui/login_dialog.py" line="162"/>
         <source>Create the station house officer&apos;s account. From now on everyone logs in, and the SHO adds the other officers.</source>
         <translation>थाना प्रभारी का खाता बनाएँ। अब से सभी लॉग इन करेंगे, और थाना प्रभारी अन्य अधिकारियों को जोड़ेंगे।</translation>
     </message>
     <message>
-        <location filename="../../ui/login_dialog.py" line="137"/>
+        <location filename="../../ui/login_dialog.py" line="166"/>
         <source>A new officer account for this station.</source>
         <translation>इस थाने के लिए नया अधिकारी खाता।</translation>
     </message>
     <message>
-        <location filename="../../ui/login_dialog.py" line="150"/>
+        <location filename="../../ui/login_dialog.py" line="179"/>
         <source>Login name</source>
         <translation>लॉगिन नाम</translation>
     </message>
     <message>
-        <location filename="../../ui/login_dialog.py" line="151"/>
+        <location filename="../../ui/login_dialog.py" line="180"/>
         <source>Full name</source>
         <translation>पूरा नाम</translation>
     </message>
     <message>
-        <location filename="../../ui/login_dialog.py" line="152"/>
+        <location filename="../../ui/login_dialog.py" line="181"/>
         <source>Role</source>
         <translation>भूमिका</translation>
     </message>
     <message>
-        <location filename="../../ui/login_dialog.py" line="153"/>
+        <location filename="../../ui/login_dialog.py" line="182"/>
         <source>Password</source>
         <translation>पासवर्ड</translation>
     </message>
     <message>
-        <location filename="../../ui/login_dialog.py" line="154"/>
+        <location filename="../../ui/login_dialog.py" line="183"/>
         <source>Password again</source>
         <translation>पासवर्ड दोबारा</translation>
     </message>
     <message>
-        <location filename="../../ui/login_dialog.py" line="158"/>
+        <location filename="../../ui/login_dialog.py" line="187"/>
         <source>The two passwords differ.</source>
         <translation>दोनों पासवर्ड अलग हैं।</translation>
     </message>
@@ -1506,112 +1526,112 @@ The station&apos;s register of missing and found children.</source>
 <context>
     <name>OfficersDialog</name>
     <message>
-        <location filename="../../ui/officers_dialog.py" line="145"/>
+        <location filename="../../ui/officers_dialog.py" line="146"/>
         <source>Officer accounts</source>
         <translation>अधिकारी खाते</translation>
     </message>
     <message>
-        <location filename="../../ui/officers_dialog.py" line="148"/>
+        <location filename="../../ui/officers_dialog.py" line="149"/>
         <source>The officers who may log in on this register. Choose an officer, then an action; every change is recorded in the audit trail.</source>
         <translation>इस रजिस्टर पर लॉग इन कर सकने वाले अधिकारी। कोई अधिकारी चुनें, फिर कार्रवाई; हर बदलाव ऑडिट रिकॉर्ड में दर्ज होता है।</translation>
     </message>
     <message>
-        <location filename="../../ui/officers_dialog.py" line="154"/>
+        <location filename="../../ui/officers_dialog.py" line="155"/>
         <source>Login name</source>
         <translation>लॉगिन नाम</translation>
     </message>
     <message>
-        <location filename="../../ui/officers_dialog.py" line="155"/>
+        <location filename="../../ui/officers_dialog.py" line="156"/>
         <source>Full name</source>
         <translation>पूरा नाम</translation>
     </message>
     <message>
-        <location filename="../../ui/officers_dialog.py" line="156"/>
+        <location filename="../../ui/officers_dialog.py" line="157"/>
         <source>Role</source>
         <translation>भूमिका</translation>
     </message>
     <message>
-        <location filename="../../ui/officers_dialog.py" line="157"/>
+        <location filename="../../ui/officers_dialog.py" line="158"/>
         <source>Status</source>
         <translation>स्थिति</translation>
     </message>
     <message>
-        <location filename="../../ui/officers_dialog.py" line="158"/>
+        <location filename="../../ui/officers_dialog.py" line="159"/>
         <source>Failed tries</source>
         <translation>असफल प्रयास</translation>
     </message>
     <message>
-        <location filename="../../ui/officers_dialog.py" line="159"/>
+        <location filename="../../ui/officers_dialog.py" line="160"/>
         <source>Last login</source>
         <translation>अंतिम लॉग इन</translation>
     </message>
     <message>
-        <location filename="../../ui/officers_dialog.py" line="162"/>
+        <location filename="../../ui/officers_dialog.py" line="163"/>
         <source>Add an officer…</source>
         <translation>अधिकारी जोड़ें…</translation>
     </message>
     <message>
-        <location filename="../../ui/officers_dialog.py" line="163"/>
+        <location filename="../../ui/officers_dialog.py" line="164"/>
         <source>Reset password…</source>
         <translation>पासवर्ड रीसेट करें…</translation>
     </message>
     <message>
-        <location filename="../../ui/officers_dialog.py" line="164"/>
+        <location filename="../../ui/officers_dialog.py" line="165"/>
         <source>Unlock</source>
         <translation>अनलॉक करें</translation>
     </message>
     <message>
-        <location filename="../../ui/officers_dialog.py" line="165"/>
+        <location filename="../../ui/officers_dialog.py" line="166"/>
         <source>Disable</source>
         <translation>निष्क्रिय करें</translation>
     </message>
     <message>
-        <location filename="../../ui/officers_dialog.py" line="166"/>
+        <location filename="../../ui/officers_dialog.py" line="167"/>
         <source>Enable</source>
         <translation>सक्रिय करें</translation>
     </message>
     <message>
-        <location filename="../../ui/officers_dialog.py" line="167"/>
+        <location filename="../../ui/officers_dialog.py" line="168"/>
         <source>Close</source>
         <translation>बंद करें</translation>
     </message>
     <message>
-        <location filename="../../ui/officers_dialog.py" line="228"/>
+        <location filename="../../ui/officers_dialog.py" line="229"/>
         <source>Disabled</source>
         <translation>निष्क्रिय</translation>
     </message>
     <message>
-        <location filename="../../ui/officers_dialog.py" line="230"/>
+        <location filename="../../ui/officers_dialog.py" line="231"/>
         <source>Locked until %1</source>
         <translation>%1 तक लॉक</translation>
     </message>
     <message>
-        <location filename="../../ui/officers_dialog.py" line="231"/>
+        <location filename="../../ui/officers_dialog.py" line="232"/>
         <source>Active</source>
         <translation>सक्रिय</translation>
     </message>
     <message>
-        <location filename="../../ui/officers_dialog.py" line="291"/>
+        <location filename="../../ui/officers_dialog.py" line="292"/>
         <source>Officer %1 added.</source>
         <translation>अधिकारी %1 जोड़ा गया।</translation>
     </message>
     <message>
-        <location filename="../../ui/officers_dialog.py" line="309"/>
+        <location filename="../../ui/officers_dialog.py" line="310"/>
         <source>The password of %1 is changed.</source>
         <translation>%1 का पासवर्ड बदल दिया गया है।</translation>
     </message>
     <message>
-        <location filename="../../ui/officers_dialog.py" line="318"/>
+        <location filename="../../ui/officers_dialog.py" line="319"/>
         <source>%1 is unlocked and can log in again.</source>
         <translation>%1 का खाता अनलॉक कर दिया गया है; वे फिर से लॉग इन कर सकते हैं।</translation>
     </message>
     <message>
-        <location filename="../../ui/officers_dialog.py" line="329"/>
+        <location filename="../../ui/officers_dialog.py" line="330"/>
         <source>%1 can log in again.</source>
         <translation>%1 का खाता सक्रिय कर दिया गया है; वे फिर से लॉग इन कर सकते हैं।</translation>
     </message>
     <message>
-        <location filename="../../ui/officers_dialog.py" line="329"/>
+        <location filename="../../ui/officers_dialog.py" line="330"/>
         <source>%1 can no longer log in.</source>
         <translation>%1 का खाता निष्क्रिय कर दिया गया है; वे अब लॉग इन नहीं कर सकते।</translation>
     </message>
@@ -1619,32 +1639,32 @@ The station&apos;s register of missing and found children.</source>
 <context>
     <name>PasswordDialog</name>
     <message>
-        <location filename="../../ui/login_dialog.py" line="175"/>
+        <location filename="../../ui/login_dialog.py" line="204"/>
         <source>Change password</source>
         <translation>पासवर्ड बदलें</translation>
     </message>
     <message>
-        <location filename="../../ui/login_dialog.py" line="176"/>
+        <location filename="../../ui/login_dialog.py" line="205"/>
         <source>Change the password of %1.</source>
         <translation>%1 का पासवर्ड बदलें।</translation>
     </message>
     <message>
-        <location filename="../../ui/login_dialog.py" line="183"/>
+        <location filename="../../ui/login_dialog.py" line="212"/>
         <source>Current password</source>
         <translation>वर्तमान पासवर्ड</translation>
     </message>
     <message>
-        <location filename="../../ui/login_dialog.py" line="184"/>
+        <location filename="../../ui/login_dialog.py" line="213"/>
         <source>New password</source>
         <translation>नया पासवर्ड</translation>
     </message>
     <message>
-        <location filename="../../ui/login_dialog.py" line="185"/>
+        <location filename="../../ui/login_dialog.py" line="214"/>
         <source>New password again</source>
         <translation>नया पासवर्ड दोबारा</translation>
     </message>
     <message>
-        <location filename="../../ui/login_dialog.py" line="189"/>
+        <location filename="../../ui/login_dialog.py" line="218"/>
         <source>The two passwords differ.</source>
         <translation>दोनों पासवर्ड अलग हैं।</translation>
     </message>
@@ -1922,27 +1942,27 @@ The station&apos;s register of missing and found children.</source>
 <context>
     <name>ResetPasswordDialog</name>
     <message>
-        <location filename="../../ui/officers_dialog.py" line="63"/>
+        <location filename="../../ui/officers_dialog.py" line="64"/>
         <source>Reset password</source>
         <translation>पासवर्ड रीसेट करें</translation>
     </message>
     <message>
-        <location filename="../../ui/officers_dialog.py" line="66"/>
+        <location filename="../../ui/officers_dialog.py" line="67"/>
         <source>A new password for %1 (%2). The old one is not needed. Give the new one to the officer in person.</source>
         <translation>%1 (%2) के लिए नया पासवर्ड। पुराने पासवर्ड की ज़रूरत नहीं है। नया पासवर्ड अधिकारी को व्यक्तिगत रूप से बताएँ।</translation>
     </message>
     <message>
-        <location filename="../../ui/officers_dialog.py" line="76"/>
+        <location filename="../../ui/officers_dialog.py" line="77"/>
         <source>New password</source>
         <translation>नया पासवर्ड</translation>
     </message>
     <message>
-        <location filename="../../ui/officers_dialog.py" line="77"/>
+        <location filename="../../ui/officers_dialog.py" line="78"/>
         <source>New password again</source>
         <translation>नया पासवर्ड दोबारा</translation>
     </message>
     <message>
-        <location filename="../../ui/officers_dialog.py" line="81"/>
+        <location filename="../../ui/officers_dialog.py" line="82"/>
         <source>The two passwords differ.</source>
         <translation>दोनों पासवर्ड अलग हैं।</translation>
     </message>
@@ -2013,22 +2033,22 @@ The station&apos;s register of missing and found children.</source>
 <context>
     <name>Role</name>
     <message>
-        <location filename="../../ui/login_dialog.py" line="200"/>
+        <location filename="../../ui/login_dialog.py" line="229"/>
         <source>Station house officer</source>
         <translation>थाना प्रभारी</translation>
     </message>
     <message>
-        <location filename="../../ui/login_dialog.py" line="201"/>
+        <location filename="../../ui/login_dialog.py" line="230"/>
         <source>Data-entry operator</source>
         <translation>डेटा एंट्री ऑपरेटर</translation>
     </message>
     <message>
-        <location filename="../../ui/login_dialog.py" line="202"/>
+        <location filename="../../ui/login_dialog.py" line="231"/>
         <source>Viewer (range/district officer)</source>
         <translation>दर्शक (रेंज/ज़िला अधिकारी)</translation>
     </message>
     <message>
-        <location filename="../../ui/login_dialog.py" line="203"/>
+        <location filename="../../ui/login_dialog.py" line="232"/>
         <source>Administrator</source>
         <translation>व्यवस्थापक</translation>
     </message>
