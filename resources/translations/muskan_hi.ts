@@ -209,6 +209,16 @@
 <context>
     <name>AuditView</name>
     <message>
+        <location filename="../../ui/audit_view.py" line="135"/>
+        <source>The audit trail is cut short: rows %1 to %2 were recorded and are now missing from its end.</source>
+        <translation>ऑडिट रिकॉर्ड छोटा कर दिया गया है: पंक्तियाँ %1 से %2 तक दर्ज की गई थीं और अब इसके अंत से गायब हैं।</translation>
+    </message>
+    <message>
+        <location filename="../../ui/audit_view.py" line="143"/>
+        <source>The end of the audit trail cannot be trusted: its anchor is missing or was altered.</source>
+        <translation>ऑडिट रिकॉर्ड के अंत पर भरोसा नहीं किया जा सकता: इसका एंकर गायब है या बदला गया है।</translation>
+    </message>
+    <message>
         <location filename="../../ui/audit_view.py" line="37"/>
         <source>Audit trail</source>
         <translation>ऑडिट रिकॉर्ड</translation>
