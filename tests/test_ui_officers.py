@@ -4,6 +4,7 @@ unlocks, resets a password, disables and enables accounts; each change is audite
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 
 import pytest
 from PySide6.QtCore import Qt
@@ -133,6 +134,13 @@ def test_sho_sees_officers_and_unlocks_an_operator_locked_by_wrong_passwords(qtb
     assert cells(accounts, "it.cell")[2] == "Administrator"
     assert cells(accounts, "viewer")[2] == "Viewer (range/district officer)"
     assert not accounts.unlock_button.isEnabled()  # nothing chosen yet
+    real = win.ctx.clock  # the lock runs out by itself after 15 minutes: the list follows
+    win.ctx.clock = lambda: real() + dt.timedelta(minutes=16)
+    accounts.tick.timeout.emit()
+    assert cells(accounts, "op")[3] == "Active"
+    win.ctx.clock = real
+    accounts.tick.timeout.emit()
+    assert cells(accounts, "op")[3].startswith("Locked until ")
 
     choose(qtbot, accounts, "viewer")
     assert not accounts.unlock_button.isEnabled()  # not locked

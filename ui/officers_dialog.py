@@ -13,7 +13,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -129,6 +129,11 @@ class OfficersDialog(QDialog):
         bar.addStretch(1)
         self.close_button = self._button("officersClose", self.close, bar)
         layout.addLayout(bar)
+        # a lock runs out by itself: the status column follows the clock
+        self.tick = QTimer(self)
+        self.tick.setInterval(30_000)
+        self.tick.timeout.connect(lambda: self._fill())
+        self.tick.start()
         self.retranslate()
         self.reload()
 
