@@ -8,8 +8,11 @@ the same run, interleaved.
    register, then search: the command line's case, every page read is decrypted).
 2. Photo intake of 100 photos (check and decode, store the file and its thumbnail, the row
    and its audit entry): AES-GCM for the two files against plain files.
-The plain register is the same file exported without a key (sqlcipher_export); the plain
-photo store writes the bytes as the version before encryption did.
+The plain register is grown by the same generator (same seed, same rows, same order of
+inserts) without a key, so both files have the same b-tree layout: an export
+(sqlcipher_export or VACUUM) would pack every page full and leave the plain side fewer pages
+to read than any register grown by use. The plain photo store writes the bytes as the
+version before encryption did.
 Goal (issue 8): encrypted <= 1.15x the plain time. Wall and CPU time are both shown: on a
 busy machine the CPU time of this process is the steadier measure of the work done.
 """
@@ -17,6 +20,7 @@ busy machine the CPU time of this process is the steadier measure of the work do
 from __future__ import annotations
 
 import argparse
+import functools
 import io
 import shutil
 import statistics
@@ -29,7 +33,7 @@ from PIL import Image
 
 from muskan_desktop.cases import CaseService
 from muskan_desktop.context import Context, open_context
-from muskan_desktop.db import Database, connect_raw, make_engine
+from muskan_desktop.db import Database, make_engine
 from muskan_desktop.demo import DemoGenerator
 from muskan_desktop.paths import DB_FILENAME
 from muskan_desktop.photos import PhotoService, PhotoStore
@@ -46,17 +50,12 @@ class PlainStore(PhotoStore):
         return data
 
 
-def plain_copy(enc: Database, target: Path) -> Database:
-    target.mkdir(parents=True)
-    con = connect_raw(enc.path, enc.keys, isolation_level=None)
-    try:
-        con.execute("ATTACH DATABASE ? AS plain KEY ''", (str(target / DB_FILENAME),))
-        con.execute("SELECT sqlcipher_export('plain')")
-        con.execute("DETACH DATABASE plain")
-    finally:
-        con.close()
-    path = target / DB_FILENAME
-    return Database(path, make_engine(path))
+def plain_context(home: Path) -> Context:
+    """A register without a key: the program as it was before encryption."""
+    home.mkdir(parents=True)
+    db = Database(home / DB_FILENAME, make_engine(home / DB_FILENAME))
+    db.migrate(backup=False)
+    return Context(db=db, actor="bench", device="bench")
 
 
 def photos(n: int) -> list[bytes]:
@@ -115,11 +114,14 @@ def main() -> None:
     try:
         home = work / "enc"
         ctx = open_context(home, actor="bench")
-        t = time.perf_counter()
-        DemoGenerator(ctx, seed=1).generate(args.cases)
-        print(f"{args.cases:,} demo cases generated in {time.perf_counter() - t:.1f} s")
-        plain = plain_copy(ctx.db, work / "plain")
-        enc = ctx.db
+        pctx = plain_context(work / "plain")
+        for c in (ctx, pctx):
+            t = time.perf_counter()
+            DemoGenerator(c, seed=1).generate(args.cases)
+            took = time.perf_counter() - t
+            kind = "encrypted" if c.db.keys else "plain"
+            print(f"{args.cases:,} demo cases generated in {took:.1f} s ({kind})")
+        enc, plain = ctx.db, pctx.db
         for db in (enc, plain):  # each process loads the name vocabulary once
             with db.read() as s:
                 SearchIndex.for_db(db).vocabulary(s)
@@ -130,20 +132,25 @@ def main() -> None:
         cold_p: list[tuple[float, float]] = []
         search_all(enc)
         search_all(plain)
-        for _ in range(args.runs):  # each run: the four queries three times over
-            warm_e.append(measure(lambda: [search_all(enc) for _ in range(3)]))
-            warm_p.append(measure(lambda: [search_all(plain) for _ in range(3)]))
 
-        def cold(path: Path, keys: object) -> None:
-            db = Database(path, make_engine(path, keys))  # type: ignore[arg-type]
-            try:
+        def warm(db: Database) -> None:  # the four queries three times over
+            for _ in range(3):
                 search_all(db)
-            finally:
-                db.close()
 
-        for _ in range(args.runs):
-            cold_e.append(measure(lambda: cold(enc.path, enc.keys)))
-            cold_p.append(measure(lambda: cold(plain.path, None)))
+        def cold(db: Database) -> None:
+            fresh = Database(db.path, make_engine(db.path, db.keys))
+            try:
+                search_all(fresh)
+            finally:
+                fresh.close()
+
+        # which side goes first alternates, so neither always follows the other's work
+        for r in range(args.runs):
+            for db in (enc, plain) if r % 2 == 0 else (plain, enc):
+                (warm_e if db is enc else warm_p).append(measure(functools.partial(warm, db)))
+        for r in range(args.runs):
+            for db in (enc, plain) if r % 2 == 0 else (plain, enc):
+                (cold_e if db is enc else cold_p).append(measure(functools.partial(cold, db)))
         n = len(QUERIES)
         show(f"name search x{n} queries x3, warm session", warm_e, warm_p)
         show(f"open + name search x{n}, cold connection", cold_e, cold_p)
@@ -154,16 +161,13 @@ def main() -> None:
         in_e: list[tuple[float, float]] = []
         in_p: list[tuple[float, float]] = []
         for r in range(args.runs):
-            for encrypted in (True, False):
+            for encrypted in (True, False) if r % 2 == 0 else (False, True):
                 h = work / f"photos-{r}-{int(encrypted)}"
                 if encrypted:
                     pctx = open_context(h, actor="bench")
                     store: PhotoStore = PhotoStore(h)
                 else:
-                    h.mkdir()
-                    db = Database(h / DB_FILENAME, make_engine(h / DB_FILENAME))
-                    db.migrate(backup=False)
-                    pctx = Context(db=db, actor="bench", device="bench")
+                    pctx = plain_context(h)
                     store = PlainStore(h)
                 case = CaseService(pctx).create({"kind": "found", "sex": "M", "age_years": "9"})
                 svc = PhotoService(pctx, store)

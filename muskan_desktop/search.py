@@ -12,7 +12,7 @@ import threading
 import weakref
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, intersect, select
 from sqlalchemy.orm import Session, lazyload
 
 from .db import Database
@@ -31,6 +31,11 @@ SORTABLE = {
     "sex": Case.sex,
     "kind": Case.kind,
 }
+
+
+# Up to this many cases, search() orders the ids first and then reads just those rows
+# (well under SQLite's limit of bound parameters).
+PAGE_BY_ID = 1000
 
 
 class SearchIndex:
@@ -103,12 +108,23 @@ class SearchIndex:
             groups = self.expand(s, f.name)
             if not groups:
                 return q.where(Case.id.is_(None))
-            for keys in groups:
-                sub = select(NameKey.case_id).where(NameKey.key.in_(keys))
-                q = q.where(Case.id.in_(sub))
+            # every token must match: the intersection is taken in the name index, so only
+            # the cases of the whole name are looked up (not every case of its first token)
+            subs = [select(NameKey.case_id).where(NameKey.key.in_(keys)) for keys in groups]
+            q = q.where(Case.id.in_(subs[0] if len(subs) == 1 else intersect(*subs)))
         return q
 
     def search(self, s: Session, f: CaseFilter) -> list[Case]:
+        """The cases in display order. A page (`limit`) is found by id first and only its
+        rows are read, instead of every matching row going through the sort: a first search
+        for a common name reads 100 rows, not 2,750 (each one a page to decrypt)."""
+        if f.limit is not None and f.limit <= PAGE_BY_ID:
+            ids = self.ids(s, f)
+            if not ids:
+                return []
+            rows = s.scalars(select(Case).where(Case.id.in_(ids)).options(lazyload(Case.events)))
+            by_id = {c.id: c for c in rows}
+            return [by_id[i] for i in ids if i in by_id]
         q = self.query(s, f).options(lazyload(Case.events))
         col = SORTABLE.get(f.order_by, Case.reported_on)
         q = q.order_by(col.desc() if f.descending else col.asc(), Case.id.desc())
