@@ -100,3 +100,22 @@ def test_server_restored_from_a_day_old_backup_loses_nothing(world):
             assert s.get(Case, third.id) is not None, lap.home.name
             assert s.get(Case, first.id).clothing == "blue shirt"
     check_invariants(world)
+
+
+def test_a_laptop_first_synced_after_the_backup_reads_the_feed_again(world):
+    a_info, b_info = station_codes(2)
+    a = world.laptop("a", a_info)
+    b = world.laptop("b", b_info)  # enrolled before the backup, not yet synced
+    backup = Backup(world)
+    mine = missing(b, "Gita")
+    settle(world)  # b's first push and pull happen after the backup
+    backup.restore()
+    theirs = missing(a, "Mohan")  # takes feed numbers b has read past
+    a.sync()
+    assert any("restored from a backup" in n for n in b.sync().notes)
+    settle(world)
+    for lap in (a, b):
+        with lap.ctx.db.read() as s:
+            assert s.get(Case, theirs.id) is not None, lap.home.name
+            assert s.get(Case, mine.id) is not None, lap.home.name
+    check_invariants(world)

@@ -208,3 +208,13 @@ def create(engine: Engine) -> None:
             conn.exec_driver_sql(ddl)
         if conn.scalar(select(counter.c.value).where(counter.c.id == 1)) is None:
             conn.execute(insert(counter).values(id=1, value=0))
+        # Devices enrolled before the server kept pull cursors: none was ever handed more
+        # than the feed's present end.
+        top = select(counter.c.value).where(counter.c.id == 1).scalar_subquery()
+        known = select(device_cursors.c.device_id)
+        conn.execute(
+            insert(device_cursors).from_select(
+                ["device_id", "pulled_to"],
+                select(devices.c.id, top).where(devices.c.id.not_in(known)),
+            )
+        )

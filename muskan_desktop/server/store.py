@@ -206,6 +206,8 @@ class ServerStore:
                     created_at=now,
                 )
             )
+            # it has read nothing of the feed yet: a restored backup is told by this row
+            s.execute(insert(schema.device_cursors).values(device_id=dev_id, pulled_to=0))
             s.execute(
                 update(schema.enrollments)
                 .where(schema.enrollments.c.code_hash == key)
