@@ -1,21 +1,27 @@
 """The audit trail: every create, edit, view and export, hash-chained row to row.
 
 Each row's hash covers the previous row's hash, so an edited or deleted row breaks the
-chain from that point (`verify` names the first broken row). Details never hold names.
+chain from that point (`verify` names the first broken row); rows cut off the end are
+caught by the anchor (below). Details never hold names.
 Every event is queued for the server in the same transaction (sync/audit_sync.py).
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
-from typing import Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from .context import Context
-from .models import AuditEvent
+from .models import AuditEvent, Meta
+
+if TYPE_CHECKING:
+    from .keystore import RegisterKeys
 
 GENESIS = "0" * 64
 
@@ -48,7 +54,10 @@ def record(
     **details: Any,
 ) -> AuditEvent:
     """Append one audit row in the caller's transaction (which must be a write)."""
-    prev = session.scalar(select(AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1))
+    last = session.execute(
+        select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)
+    ).first()
+    prev = last[1] if last is not None else None
     ev = AuditEvent(
         at=ctx.clock(),
         actor=ctx.actor,
@@ -66,6 +75,9 @@ def record(
     ev.hash = _digest(ev.prev_hash, ev)
     session.add(ev)
     session.flush()
+    keys = getattr(ctx.db, "keys", None)
+    if keys is not None:
+        _advance(session, keys, (last[0], last[1]) if last is not None else None, ev)
     audit_sync.queue(session, ev)
     return ev
 
@@ -77,4 +89,128 @@ def verify(session: Session) -> int | None:
         if ev.prev_hash != prev or _digest(prev, ev) != ev.hash:
             return ev.seq
         prev = ev.hash
+    return None
+
+
+# -- the anchored end of the trail ------------------------------------------------------------
+# The chain shows an edited or deleted row in the middle, but not rows cut off the end. The
+# anchor (in the register's meta, written with each new row) holds the last row's number,
+# the count and hash, under an HMAC keyed from the register's keys (keystore.py: OS keyring
+# or passphrase, never on disk in clear), so a shortened trail no longer matches it.
+ANCHOR_KEY = "audit_anchor"
+ANCHORED = "audit_anchored"  # the row that says anchoring began on this register
+
+
+def _anchor_mac(keys: RegisterKeys, body: dict[str, Any]) -> str:
+    key = hmac.new(keys.db, b"muskan audit anchor v1", hashlib.sha256).digest()
+    text = json.dumps(body, sort_keys=True, separators=(",", ":")).encode()
+    return hmac.new(key, text, hashlib.sha256).hexdigest()
+
+
+def read_anchor(session: Session, keys: RegisterKeys) -> dict[str, Any] | None:
+    """The stored anchor; {"altered": True} when its HMAC does not match (or it is garbled)."""
+    raw = session.scalar(select(Meta.value).where(Meta.key == ANCHOR_KEY))
+    if raw is None:
+        return None
+    try:
+        stored = json.loads(raw)
+        body, mac = stored["body"], stored["mac"]
+        if not isinstance(body, dict) or not hmac.compare_digest(mac, _anchor_mac(keys, body)):
+            return {"altered": True}
+        return body
+    except (ValueError, KeyError, TypeError):
+        return {"altered": True}
+
+
+def _write_anchor(session: Session, keys: RegisterKeys, body: dict[str, Any]) -> None:
+    value = json.dumps({"body": body, "mac": _anchor_mac(keys, body)}, sort_keys=True)
+    session.merge(Meta(key=ANCHOR_KEY, value=value))
+
+
+def _advance(
+    session: Session, keys: RegisterKeys, last: tuple[int, str] | None, ev: AuditEvent
+) -> None:
+    """Move the anchor to `ev`. If the trail no longer ended where the anchor said (rows cut
+    off, then new ones written), or the anchor was altered or removed after anchoring began,
+    that is carried forward in the anchor, never forgotten."""
+    old = read_anchor(session, keys)
+    gap = None
+    if old is not None and old.get("altered"):
+        gap = {"altered": True, "at": ev.seq}
+    elif old is not None:
+        gap = old.get("gap")
+        end = (int(old["seq"]), old["hash"])
+        if gap is None and end != (last or (0, GENESIS)):
+            gap = {"ended": last[0] if last else 0, "recorded": end[0], "at": ev.seq}
+    elif ev.action != ANCHORED and session.scalar(
+        select(AuditEvent.seq).where(AuditEvent.action == ANCHORED).limit(1)
+    ):
+        gap = {"lost": True, "at": ev.seq}  # anchoring had begun: the anchor was removed
+    if old is not None and gap is None:
+        count = int(old["n"]) + 1
+    else:  # the first anchor, or after a gap: count them
+        count = int(session.scalar(select(func.count()).select_from(AuditEvent)) or 0)
+    body: dict[str, Any] = {"seq": ev.seq, "hash": ev.hash, "n": count}
+    if gap is not None:
+        body["gap"] = gap
+    _write_anchor(session, keys, body)
+
+
+def ensure_anchor(ctx: Context) -> None:
+    """Begin anchoring a register (new, or written before anchoring existed) once, when it
+    opens: an `audit_anchored` row (in the chain, so it cannot be cut off without breaking
+    it) and the anchor itself."""
+    keys = getattr(ctx.db, "keys", None)
+    if keys is None:
+        return
+    with ctx.db.write() as s:
+        if s.scalar(select(Meta.value).where(Meta.key == ANCHOR_KEY)) is None:
+            record(s, ctx, ANCHORED)
+
+
+@dataclass(frozen=True)
+class EndProblem:
+    text: str
+    missing: tuple[int, int] | None = None  # rows first..last cut off the end
+
+
+def check_end(session: Session, keys: RegisterKeys) -> EndProblem | None:
+    """What is wrong with the end of the trail (rows cut off, anchor altered), or None."""
+    anchor = read_anchor(session, keys)
+    last = session.execute(
+        select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)
+    ).first()
+    n = int(session.scalar(select(func.count()).select_from(AuditEvent)) or 0)
+    end = last[0] if last else 0
+    if anchor is None:
+        if n == 0:
+            return None
+        return EndProblem("the audit trail's anchor is missing: its end cannot be checked")
+    if anchor.get("altered"):
+        return EndProblem("the audit trail's anchor was altered: its end cannot be trusted")
+    gap = anchor.get("gap")
+    if isinstance(gap, dict):
+        if gap.get("altered") or gap.get("lost"):
+            how = "altered" if gap.get("altered") else "removed"
+            return EndProblem(
+                f"the audit trail's anchor was {how} before row {gap['at']} was written: "
+                "its end cannot be trusted"
+            )
+        a, b = int(gap["ended"]), int(gap["recorded"])
+        return EndProblem(
+            f"the audit trail ends at row {a} but row {b} was recorded: rows {a + 1}..{b} "
+            f"are missing (the rows written since, from row {gap['at']}, continue from row {a})",
+            (a + 1, b),
+        )
+    m = int(anchor["seq"])
+    if end < m:
+        return EndProblem(
+            f"the audit trail ends at row {end} but row {m} was recorded: rows "
+            f"{end + 1}..{m} are missing",
+            (end + 1, m),
+        )
+    if n != int(anchor["n"]):
+        return EndProblem(f"the audit trail holds {n} rows but {anchor['n']} were recorded")
+    if last is not None and (end, last[1]) != (anchor["seq"], anchor["hash"]):
+        return EndProblem(f"the audit trail's last row {end} is not the one recorded last")
     return None

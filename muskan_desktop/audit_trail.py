@@ -57,6 +57,13 @@ class AuditRow:
 class VerifyResult:
     rows: int
     broken: AuditRow | None
+    # rows cut off the end (the anchor holds more than is there), or an altered anchor
+    problem: str | None = None
+    missing: tuple[int, int] | None = None  # the rows cut off, first and last
+
+    @property
+    def ok(self) -> bool:
+        return self.broken is None and self.problem is None
 
 
 def _row(ev: AuditEvent) -> AuditRow:
@@ -75,9 +82,14 @@ class AuditTrail:
             seq = audit.verify(s)
             rows = s.scalar(select(func.count()).select_from(AuditEvent)) or 0
             broken = _row(s.get_one(AuditEvent, seq)) if seq is not None else None
+            keys = self.ctx.db.keys
+            end = audit.check_end(s, keys) if keys is not None and broken is None else None
         with self.ctx.db.write() as s:
-            audit.record(s, self.ctx, "audit_verify", None, None, ok=broken is None)
-        return VerifyResult(rows, broken)
+            ok = broken is None and end is None
+            audit.record(s, self.ctx, "audit_verify", None, None, ok=ok)
+        if end is None:
+            return VerifyResult(rows, broken)
+        return VerifyResult(rows, broken, end.text, end.missing)
 
     def list(
         self,

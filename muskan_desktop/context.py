@@ -96,6 +96,10 @@ def open_context(
             with db.write() as s:
                 s.merge(Meta(key="folder_encrypted", value="1"))
         ctx = Context(db=db, actor=actor or default_actor(), device=device)
+        if db.keys is not None and get_meta(db, "audit_anchor") is None:
+            from . import audit  # a new trail, or one from before anchoring
+
+            audit.ensure_anchor(ctx)
         _log_in(ctx, actor, password, login)
     except BaseException:
         db.close()

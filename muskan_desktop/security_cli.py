@@ -159,10 +159,13 @@ def cmd_audit_verify(ctx: Context, args: argparse.Namespace) -> int:
     from .audit_trail import AuditTrail
 
     result = AuditTrail(ctx).verify()
-    if result.broken is None:
+    if result.ok:
         print(f"audit trail intact: {result.rows} rows")
         return 0
     b = result.broken
+    if b is None:
+        print(f"error: {result.problem}", file=sys.stderr)
+        return 8
     print(
         f"error: the audit trail is broken at row {b.seq} ({b.at}, {b.action} by {b.actor}): "
         "this row or the one before it was changed or deleted after it was written",

@@ -3,15 +3,19 @@ end of the local audit trail."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 
 import pytest
-from sqlalchemy import select, text, update
+from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.exc import DBAPIError
 
+from muskan_desktop import audit
 from muskan_desktop.accounts import AccountService
+from muskan_desktop.audit_trail import AuditTrail
 from muskan_desktop.cases import CaseService
+from muskan_desktop.context import open_context
 from muskan_desktop.models import AuditEvent, Meta
 from muskan_desktop.server import schema
 from muskan_desktop.server.audit_log import breaks
@@ -21,7 +25,7 @@ from muskan_desktop.sync.tables import outbox
 from .pg import pg_cluster_fixture  # noqa: F401
 from .sync_helpers import station_codes, use_memory_keyring
 from .sync_world import World
-from .test_security_accounts import SHO_PW, with_accounts
+from .test_security_accounts import SHO_PW, muskan, with_accounts
 
 
 def enrolled(ctx):
@@ -168,3 +172,91 @@ def test_a_gap_in_a_laptops_chain_is_flagged_not_swallowed(world):
     )
     assert out.returncode == 8, out.stderr
     assert "audit chain break" in out.stdout
+
+
+# -- rows cut off the end of the local trail ---------------------------------------------------
+
+
+def cut_tail(home, n):
+    """Delete the last n audit rows with a raw SQLCipher connection (as a tamperer would)."""
+    ctx = open_context(home, actor="sho", password=SHO_PW)
+    with ctx.db.write() as s:
+        top = s.scalar(select(func.max(AuditEvent.seq)))
+        s.execute(delete(AuditEvent).where(AuditEvent.seq > top - n))
+    ctx.db.close()
+    return top
+
+
+@pytest.fixture
+def suite_keyring():
+    """The keyring the command-line subprocesses share (a sync test may have swapped it)."""
+    import keyring
+    from keyring.core import load_env
+
+    prev = keyring.get_keyring()
+    keyring.set_keyring(load_env())
+    yield
+    keyring.set_keyring(prev)
+
+
+def test_rows_deleted_from_the_end_of_the_trail_are_caught_by_the_cli(tmp_path, suite_keyring):
+    home = tmp_path / "h"
+    for name in ("Ramesh", "Suresh", "Mahesh"):
+        r = muskan(
+            home, "cases", "add", "--kind", "missing", "--name", name, "--sex", "M", "--age", "8"
+        )
+        assert r.returncode == 0, r.stderr
+    r = muskan(home, "officer", "add", "sho", "--role", "sho", MUSKAN_NEW_PASSWORD=SHO_PW)
+    assert r.returncode == 0, r.stderr
+    sho = {"MUSKAN_OFFICER": "sho", "MUSKAN_PASSWORD": SHO_PW}
+    r = muskan(home, "audit", "verify", **sho)
+    assert r.returncode == 0 and "intact" in r.stdout, r.stderr
+    # the chain alone cannot see this: what is left is a perfect chain
+    top = cut_tail(home, 3)  # cut_tail's own login adds a row first: that one goes too
+    r = muskan(home, "audit", "verify", **sho)
+    assert r.returncode == 8, r.stdout + r.stderr
+    n = top - 3
+    assert f"the audit trail ends at row {n} but row {top} was recorded" in r.stderr
+    assert f"rows {n + 1}..{top} are missing" in r.stderr
+    # writing more rows afterwards does not hide it (the verify above wrote one already)
+    assert muskan(home, "cases", "list", **sho).returncode == 0
+    r = muskan(home, "audit", "verify", **sho)
+    assert r.returncode == 8 and f"rows {n + 1}..{top} are missing" in r.stderr
+
+
+def test_an_altered_anchor_is_caught(ctx):
+    with_accounts(ctx)
+    assert AuditTrail(ctx).verify().ok
+    with ctx.db.write() as s:
+        raw = json.loads(s.get(Meta, audit.ANCHOR_KEY).value)
+        raw["body"]["n"] -= 1  # made to agree with a shortened trail, without the key
+        s.merge(Meta(key=audit.ANCHOR_KEY, value=json.dumps(raw)))
+    result = AuditTrail(ctx).verify()
+    assert result.broken is None and "anchor was altered" in result.problem
+
+
+def test_a_removed_anchor_is_not_taken_for_a_new_trail(ctx, home):
+    with_accounts(ctx)
+    with ctx.db.write() as s:
+        s.delete(s.get(Meta, audit.ANCHOR_KEY))
+    assert "anchor is missing" in AuditTrail(ctx).verify().problem
+    # reopening (or any new row) does not quietly anchor it again
+    ctx.db.close()
+    again = open_context(home, actor="sho", password=SHO_PW)
+    try:
+        problem = AuditTrail(again).verify().problem
+    finally:
+        again.db.close()
+    assert "anchor was removed before row" in problem
+
+
+def test_cut_off_rows_are_named_before_anything_else_is_written(ctx):
+    with_accounts(ctx)
+    with ctx.db.read() as s:
+        top = s.scalar(select(func.max(AuditEvent.seq)))
+    with ctx.db.write() as s:
+        s.execute(delete(AuditEvent).where(AuditEvent.seq > top - 2))
+    result = AuditTrail(ctx).verify()
+    assert not result.ok and result.broken is None
+    want = f"ends at row {top - 2} but row {top} was recorded: rows {top - 1}..{top} are missing"
+    assert want in result.problem and result.missing == (top - 1, top)

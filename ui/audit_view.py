@@ -128,6 +128,23 @@ class AuditView(QDialog):
 
     def _verified(self, result: VerifyResult) -> None:
         self.verify_button.setEnabled(True)
+        if result.broken is None and result.problem is not None:
+            self.result.setStyleSheet("color: #b3261e")
+            if result.missing is not None:
+                text = self.tr(
+                    "The audit trail is cut short: rows %1 to %2 were recorded and are now "
+                    "missing from its end."
+                )
+                text = text.replace("%1", str(result.missing[0]))
+                self.result.setText(text.replace("%2", str(result.missing[1])))
+            else:
+                self.result.setText(
+                    self.tr(
+                        "The end of the audit trail cannot be trusted: its anchor is missing "
+                        "or was altered."
+                    )
+                )
+            return
         if result.broken is None:
             self.result.setStyleSheet("color: #1e7b34")
             self.result.setText(
