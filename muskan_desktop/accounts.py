@@ -79,6 +79,26 @@ def normalize_username(name: str) -> str:
     return (name or "").strip().lower()
 
 
+def valid_username(name: str) -> None:
+    if not _USERNAME.fullmatch(name):
+        raise ValidationError(
+            [
+                FieldError(
+                    "username",
+                    "bad_value",
+                    "use 2-40 letters a-z, digits, '.', '_' or '-' (e.g. si.verma)",
+                )
+            ]
+        )
+
+
+def _queue(s: Session, o: Officer) -> None:
+    """An account change goes to the server with the next sync (sync/officer_sync.py)."""
+    from .sync import officer_sync
+
+    officer_sync.queue(s, o)
+
+
 def check_password(password: str, username: str) -> None:
     if len(password) < MIN_PASSWORD:
         raise ValidationError(
@@ -160,16 +180,7 @@ class AccountService:
         self, username: str, role: Role | str, password: str, full_name: str | None = None
     ) -> OfficerInfo:
         name = normalize_username(username)
-        if not _USERNAME.fullmatch(name):
-            raise ValidationError(
-                [
-                    FieldError(
-                        "username",
-                        "bad_value",
-                        "use 2-40 letters a-z, digits, '.', '_' or '-' (e.g. si.verma)",
-                    )
-                ]
-            )
+        valid_username(name)
         try:
             r = Role(role)
         except ValueError:
@@ -212,6 +223,7 @@ class AccountService:
             s.add(o)
             s.flush()
             audit.record(s, self.ctx, "officer_add", "officer", o.id, role=r.value)
+            _queue(s, o)
             info = OfficerInfo.of(o)
         if first:  # set-up mode ends: the one who set it up is now this SHO
             self.ctx.actor = name
@@ -235,6 +247,7 @@ class AccountService:
             o.failed_logins = 0
             o.locked_until = None
             audit.record(s, self.ctx, "password_change", "officer", o.id, own=own)
+            _queue(s, o)
 
     def unlock(self, username: str) -> None:
         require(self.ctx.role, Action.ACCOUNTS)
@@ -255,6 +268,7 @@ class AccountService:
             audit.record(
                 s, self.ctx, "officer_enable" if active else "officer_disable", "officer", o.id
             )
+            _queue(s, o)
 
     def list(self) -> list[OfficerInfo]:
         require(self.ctx.role, Action.ACCOUNTS)

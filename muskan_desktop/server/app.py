@@ -14,7 +14,8 @@ from sqlalchemy.exc import DataError, OperationalError
 
 from muskan_desktop.roles import Action, can
 
-from . import protocol
+from . import officers, protocol
+from .officers import ServerOfficer
 from .store import AuthError, Device, ServerStore
 
 PROTOCOL = 1
@@ -69,6 +70,17 @@ class BlobIn(BaseModel):
 
 class BlobsIn(BaseModel):
     blobs: list[BlobIn] = Field(max_length=1000)
+
+
+class OfficerLoginIn(BaseModel):
+    station: str = Field(min_length=1, max_length=40, pattern=NO_NUL)
+    username: str = Field(min_length=1, max_length=80, pattern=NO_NUL)
+    password: str = Field(min_length=1, max_length=200, pattern=NO_NUL)
+
+
+class PasswordIn(BaseModel):
+    old: str = Field(min_length=1, max_length=200, pattern=NO_NUL)
+    new: str = Field(min_length=1, max_length=200, pattern=NO_NUL)
 
 
 class ShasIn(BaseModel):
@@ -143,6 +155,45 @@ def create_app(store: ServerStore) -> FastAPI:
         if dev.revoked:
             raise AuthError("device_revoked", "This laptop's access was revoked.")
         return dev
+
+    def officer(authorization: Annotated[str | None, Header()] = None) -> ServerOfficer:
+        token = None
+        if authorization and authorization.startswith("Bearer "):
+            token = authorization[7:].strip()
+        return officers.authenticate(store, token)
+
+    @app.post("/v1/officers/login")
+    def officer_login(body: OfficerLoginIn) -> dict[str, Any]:
+        """A short-lived (15 minutes) officer token, for reading from the server."""
+        return officers.login(store, body.station, body.username, body.password)
+
+    @app.post("/v1/officers/password")
+    def officer_password(
+        body: PasswordIn, who: Annotated[ServerOfficer, Depends(officer)]
+    ) -> dict[str, Any]:
+        officers.change_own_password(store, who, body.old, body.new)
+        return {"ok": True}
+
+    @app.get("/v1/officers/me")
+    def officer_me(who: Annotated[ServerOfficer, Depends(officer)]) -> dict[str, Any]:
+        return {"username": who.username, "role": who.role, "station_id": who.station_id}
+
+    @app.get("/v1/officers/cases")
+    def officer_cases(
+        who: Annotated[ServerOfficer, Depends(officer)],
+        offset: Annotated[int, Query(ge=0, le=2**31)] = 0,
+        limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    ) -> dict[str, Any]:
+        """Cases the officer may read: a viewer (range/district officer) its district's,
+        anyone else its own station's."""
+        if not can(who.role, Action.VIEW):
+            raise ApiError(403, "role", f"The role {who.role} may not view cases.")
+        return {"cases": officers.cases_for(store, who, offset, limit)}
+
+    @app.get("/v1/officers/station")
+    def station_officers(dev: Annotated[Device, Depends(active)]) -> dict[str, Any]:
+        """The station's accounts for its laptops (offline login on any of them)."""
+        return {"officers": officers.station_roster(store, dev.station_id)}
 
     @app.get("/healthz")
     def healthz() -> dict[str, Any]:

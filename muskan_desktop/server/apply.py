@@ -334,10 +334,15 @@ class Applier:
             from . import audit_log
 
             return audit_log.apply(self, e)
+        from . import officers  # who may do what: the station's accounts on the server
+
+        if entity == officers.ENTITY:
+            return officers.apply_push(self, e)
         action = Action.VERDICT if entity == "match_verdicts" else OPS.get(op)
         if action is None:
             raise Reject(f"unknown operation {op!r}")
-        role = e.get("role") or self.dev.role
+        action = officers.action_of(entity, op, data, action)
+        role = officers.role_of(self, e) or e.get("role") or self.dev.role
         if not can(role, action):
             raise Reject(f"the role {role!r} may not {action.value} records")
         if entity == "sync_conflicts" and op == "resolve":

@@ -8,6 +8,11 @@
     muskan-server device list
     muskan-server device revoke DEVICE_ID
     muskan-server audit breaks [--station CODE|ID]
+    muskan-server officer add --station CODE USERNAME --role sho|operator|viewer|admin
+    muskan-server officer passwd|unlock --station CODE USERNAME
+    muskan-server officer list [--station CODE]
+
+Passwords are never arguments: asked on a terminal, or MUSKAN_NEW_PASSWORD in scripts.
 
 Without --db the server keeps an SQLite file in its data folder (good for a trial); in
 production give a PostgreSQL URL (postgresql://user@host/db) or MUSKAN_SERVER_DB.
@@ -71,6 +76,20 @@ def build_parser() -> argparse.ArgumentParser:
     rv = dvs.add_parser("revoke", help="refuse a laptop from now on (it wipes its case data)")
     rv.add_argument("device_id")
 
+    of = sub.add_parser("officer", help="officer accounts of the stations (roles as roles.py)")
+    ofs = of.add_subparsers(dest="action", required=True)
+    oa = ofs.add_parser("add", help="add an officer account to a station")
+    oa.add_argument("username")
+    oa.add_argument("--station", required=True, metavar="CODE|ID")
+    oa.add_argument("--role", required=True, choices=["sho", "operator", "viewer", "admin"])
+    oa.add_argument("--full-name")
+    for name, text in (("passwd", "set a new password"), ("unlock", "unlock after lockout")):
+        o = ofs.add_parser(name, help=text)
+        o.add_argument("username")
+        o.add_argument("--station", required=True, metavar="CODE|ID")
+    ol = ofs.add_parser("list", help="the accounts (of one station)")
+    ol.add_argument("--station", metavar="CODE|ID")
+
     au = sub.add_parser("audit", help="the laptops' audit trails held by the server")
     aus = au.add_subparsers(dest="action", required=True)
     br = aus.add_parser("breaks", help="events that did not continue their laptop's chain")
@@ -122,6 +141,8 @@ def run(args: argparse.Namespace) -> int:
                     print(f"{st.code}\t{st.name_en}\t{st.district_en}\t{st.id}")
         elif args.command == "audit":
             return audit_breaks(store, args.station)
+        elif args.command == "officer":
+            return officer_command(store, args)
         elif args.action == "enroll":
             code = store.enrollment_code(args.station, args.role)
             print(code)
@@ -138,6 +159,43 @@ def run(args: argparse.Namespace) -> int:
             print(f"device {args.device_id} revoked", file=sys.stderr)
     finally:
         store.close()
+    return 0
+
+
+def _new_password() -> str:
+    import getpass
+
+    from muskan_desktop.errors import FieldError
+
+    value = os.environ.get("MUSKAN_NEW_PASSWORD")
+    if value:
+        return value
+    if not sys.stdin.isatty():
+        raise ValidationError(
+            [FieldError("password", "required", "set MUSKAN_NEW_PASSWORD (no terminal to ask)")]
+        )
+    first = getpass.getpass("New password: ")
+    if getpass.getpass("New password again: ") != first:
+        raise ValidationError([FieldError("password", "mismatch", "the two entries differ")])
+    return first
+
+
+def officer_command(store: ServerStore, args: argparse.Namespace) -> int:
+    from . import officers
+
+    if args.action == "add":
+        officers.add(store, args.station, args.username, args.role, _new_password(), args.full_name)
+        print(f"officer {args.username} added at {args.station} ({args.role})")
+    elif args.action == "passwd":
+        officers.set_password(store, args.station, args.username, _new_password())
+        print(f"password of {args.username} at {args.station} changed")
+    elif args.action == "unlock":
+        officers.unlock(store, args.station, args.username)
+        print(f"{args.username} at {args.station} unlocked")
+    else:
+        for o in officers.list_officers(store, args.station):
+            state = "disabled" if not o["active"] else ("locked" if o["locked"] else "")
+            print(f"{o['station']:<12} {o['username']:<24} {o['role']:<9} {state}")
     return 0
 
 

@@ -20,6 +20,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Table,
+    UniqueConstraint,
     insert,
     select,
 )
@@ -174,6 +175,36 @@ APPEND_ONLY_DDL = {
            BEGIN SELECT RAISE(ABORT, 'server_audit_events is append-only'); END""",
     ],
 }
+
+# Officer accounts (server/officers.py): per station, the source of truth for roles.
+officers = Table(
+    "server_officers",
+    meta,
+    Column("id", String(36), primary_key=True),
+    Column("station_id", String(36), nullable=False),
+    Column("username", String(80), nullable=False),
+    Column("full_name", String(200)),
+    Column("role", String(16), nullable=False),
+    Column("password_hash", String(200), nullable=False),
+    Column("failed_logins", Integer, nullable=False, default=0),
+    Column("locked_until", DateTime),
+    Column("active", Boolean, nullable=False, default=True),
+    Column("created_at", DateTime, nullable=False),
+    Column("password_changed_at", DateTime, nullable=False),
+    Column("updated_at", DateTime, nullable=False),
+    Column("last_login_at", DateTime),
+    UniqueConstraint("station_id", "username", name="uq_server_officers_station_username"),
+)
+
+# Short-lived officer tokens from POST /v1/officers/login (kept only as SHA-256 hashes).
+officer_tokens = Table(
+    "server_officer_tokens",
+    meta,
+    Column("token_hash", String(64), primary_key=True),
+    Column("officer_id", String(36), nullable=False, index=True),
+    Column("username", String(80), nullable=False),
+    Column("expires_at", DateTime, nullable=False),
+)
 
 blobs = Table(
     "server_blobs",

@@ -24,7 +24,7 @@ from muskan_desktop.db import SCHEMA_HEAD
 from muskan_desktop.errors import MuskanError
 from muskan_desktop.models import Meta, Photo
 
-from . import credentials, outbox, pull, rows
+from . import credentials, officer_sync, outbox, pull, rows
 from .tables import outbox as outbox_t
 from .tables import refetch
 
@@ -212,6 +212,7 @@ class SyncClient:
             self.push(res, say)
             self.pull(res, say)
         self.fetch_photos(res, say)
+        officer_sync.pull(self)  # the station's officer accounts (offline login on any laptop)
         with self.db.write() as s:
             pull.set_meta(s.connection(), LAST_OK_KEY, dt.datetime.now(dt.UTC).isoformat())
         return res

@@ -10,7 +10,7 @@ from sqlalchemy import insert, select, text, update
 from muskan_desktop.ids import station_id
 from muskan_desktop.models import Case, Meta, Station
 
-from . import audit_sync, credentials, outbox, pull, rows
+from . import audit_sync, credentials, officer_sync, outbox, pull, rows
 from .client import OFFSET_KEY, SERVER_KEY, Offline, Refused, SyncError, TooOld, _headers
 from .tables import outbox as outbox_t
 
@@ -54,8 +54,17 @@ def enroll(
         pull.set_meta(conn, outbox.DEVICE_KEY, dev)
         if previous is None:
             pull.set_meta(conn, pull.CURSOR_KEY, "0")
-            queued = outbox.snapshot(conn)
+            # Local accounts first (the server checks every later entry's officer). The
+            # work done before enrolling is handed in by the officer who enrolls.
+            first = outbox.next_seq(conn)
+            queued = officer_sync.snapshot(conn, ctx.actor, ctx.role)
+            queued += outbox.snapshot(conn)
             queued += audit_sync.snapshot(conn)  # the audit trail so far, oldest first
+            conn.execute(
+                update(outbox_t)
+                .where(outbox_t.c.seq >= first)
+                .values(actor=ctx.actor, role=ctx.role or None)
+            )
         else:
             queued = 0
         # A new device numbers from 1 again: earlier local entries keep their receipts.

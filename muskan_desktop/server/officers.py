@@ -1,0 +1,453 @@
+"""Officer accounts on the server: the source of truth for who works at which station and
+with what role.
+
+Accounts are per station (the same login name may exist at two stations). Passwords are
+argon2id hashes (the same hasher, lockout and rules as the laptop's accounts.py): a hash
+made on a laptop is kept as it is, so an officer logs in offline on any enrolled laptop of
+the station with the same password. After MAX_FAILURES wrong passwords an account locks for
+LOCK_MINUTES. A login through the API gives a short-lived officer token for reading
+(range and district viewers).
+
+Roles come from roles.py, the one permission table shared with the laptops. Once a station
+has accounts here, every entry its laptops push must be made by one of them, and it is
+checked against the role held HERE (not the role the laptop claims).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.orm import Session
+
+from muskan_desktop.accounts import (
+    LOCK_MINUTES,
+    MAX_FAILURES,
+    _hasher,
+    _locked_message,
+    _verify,
+    check_password,
+    normalize_username,
+    valid_username,
+)
+from muskan_desktop.errors import FieldError, NotFoundError, ValidationError
+from muskan_desktop.ids import new_id
+from muskan_desktop.roles import Action, Role, can
+
+from . import schema
+from .store import AuthError, ServerStore
+
+if TYPE_CHECKING:
+    from .apply import Applier
+
+TOKEN_TTL = dt.timedelta(minutes=15)
+
+
+@dataclass(frozen=True)
+class ServerOfficer:
+    id: str
+    station_id: str
+    district: str
+    username: str
+    role: str
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _role(role: str) -> Role:
+    try:
+        return Role(role)
+    except ValueError:
+        choices = ", ".join(r.value for r in Role)
+        raise ValidationError(
+            [FieldError("role", "bad_value", f"'{role}' is not one of: {choices}")]
+        ) from None
+
+
+def _get(s: Session, station_id: str, username: str) -> Any:
+    t = schema.officers
+    return s.execute(
+        select(t).where(t.c.station_id == station_id, t.c.username == username)
+    ).first()
+
+
+# -- the administrator's commands ----------------------------------------------------------------
+def add(
+    store: ServerStore, station: str, username: str, role: str, password: str, full_name: str | None
+) -> None:
+    st = store.find_station(station)
+    name = normalize_username(username)
+    valid_username(name)
+    r = _role(role)
+    check_password(password, name)
+    now = store.clock()
+    with store.session() as s:
+        if _get(s, st.id, name) is not None:
+            raise ValidationError(
+                [FieldError("username", "taken", f"{name} already has an account at {st.code}")]
+            )
+        s.execute(
+            insert(schema.officers).values(
+                id=new_id(),
+                station_id=st.id,
+                username=name,
+                full_name=(full_name or "").strip() or None,
+                role=r.value,
+                password_hash=_hasher.hash(password),
+                failed_logins=0,
+                active=True,
+                created_at=now,
+                password_changed_at=now,
+                updated_at=now,
+            )
+        )
+
+
+def set_password(store: ServerStore, station: str, username: str, password: str) -> None:
+    st = store.find_station(station)
+    name = normalize_username(username)
+    check_password(password, name)
+    now = store.clock()
+    with store.session() as s:
+        if _get(s, st.id, name) is None:
+            raise NotFoundError(f"No officer {name} at {st.code} on this server.")
+        s.execute(
+            update(schema.officers)
+            .where(schema.officers.c.station_id == st.id, schema.officers.c.username == name)
+            .values(
+                password_hash=_hasher.hash(password),
+                password_changed_at=now,
+                failed_logins=0,
+                locked_until=None,
+                updated_at=now,
+            )
+        )
+        s.execute(delete(schema.officer_tokens).where(schema.officer_tokens.c.username == name))
+
+
+def unlock(store: ServerStore, station: str, username: str) -> None:
+    st = store.find_station(station)
+    name = normalize_username(username)
+    with store.session() as s:
+        if _get(s, st.id, name) is None:
+            raise NotFoundError(f"No officer {name} at {st.code} on this server.")
+        s.execute(
+            update(schema.officers)
+            .where(schema.officers.c.station_id == st.id, schema.officers.c.username == name)
+            .values(failed_logins=0, locked_until=None, updated_at=store.clock())
+        )
+
+
+def list_officers(store: ServerStore, station: str | None = None) -> list[dict[str, Any]]:
+    from muskan_desktop.models import Station
+
+    t = schema.officers
+    q = (
+        select(t, Station.code)
+        .join(Station, Station.id == t.c.station_id)
+        .order_by(Station.code, t.c.username)
+    )
+    if station:
+        q = q.where(t.c.station_id == store.find_station(station).id)
+    now = store.clock()
+    with store.session() as s:
+        return [
+            {
+                "station": r.code,
+                "username": r.username,
+                "full_name": r.full_name,
+                "role": r.role,
+                "active": r.active,
+                "locked": bool(r.locked_until and r.locked_until > now),
+            }
+            for r in s.execute(q)
+        ]
+
+
+# -- login through the API -----------------------------------------------------------------------
+def login(store: ServerStore, station: str, username: str, password: str) -> dict[str, Any]:
+    """An officer token for reading (15 minutes). Failures count towards the lockout; the
+    message never says whether the station, the name or the password was wrong."""
+    wrong = AuthError("bad_login", "Wrong station, officer name or password.")
+    try:
+        st = store.find_station(station)
+    except NotFoundError:
+        _hasher.hash("timing")
+        raise wrong from None
+    name = normalize_username(username)
+    now = store.clock()
+    with store.session() as s:
+        o = s.execute(
+            select(schema.officers)
+            .where(schema.officers.c.station_id == st.id, schema.officers.c.username == name)
+            .with_for_update()
+        ).first()
+        if o is None or not o.active:
+            _hasher.hash("timing")
+            raise wrong
+        if o.locked_until is not None and o.locked_until > now:
+            raise AuthError("locked", _locked_message(o.locked_until, now))
+        where = schema.officers.c.id == o.id
+        if not _verify(o.password_hash, password):
+            failures = o.failed_logins + 1
+            if failures >= MAX_FAILURES:
+                until = now + dt.timedelta(minutes=LOCK_MINUTES)
+                s.execute(
+                    update(schema.officers)
+                    .where(where)
+                    .values(failed_logins=0, locked_until=until, updated_at=now)
+                )
+                failure: AuthError = AuthError("locked", _locked_message(until, now))
+            else:
+                s.execute(update(schema.officers).where(where).values(failed_logins=failures))
+                failure = wrong
+        else:
+            s.execute(
+                update(schema.officers)
+                .where(where)
+                .values(failed_logins=0, locked_until=None, last_login_at=now)
+            )
+            token = secrets.token_urlsafe(32)
+            s.execute(
+                insert(schema.officer_tokens).values(
+                    token_hash=_hash(token),
+                    officer_id=o.id,
+                    username=o.username,
+                    expires_at=now + TOKEN_TTL,
+                )
+            )
+            return {
+                "token": token,
+                "expires_at": (now + TOKEN_TTL).isoformat(),
+                "station": st.code,
+                "username": o.username,
+                "role": o.role,
+            }
+    raise failure  # committed above: the failure counts even though the request fails
+
+
+def authenticate(store: ServerStore, token: str | None) -> ServerOfficer:
+    from muskan_desktop.models import Station
+
+    if not token:
+        raise AuthError(
+            "no_token", "This request needs an officer token (POST /v1/officers/login)."
+        )
+    now = store.clock()
+    t, tk = schema.officers, schema.officer_tokens
+    with store.session() as s:
+        r = s.execute(
+            select(t, tk.c.expires_at, Station.district_en)
+            .join(tk, tk.c.officer_id == t.c.id)
+            .join(Station, Station.id == t.c.station_id)
+            .where(tk.c.token_hash == _hash(token))
+        ).first()
+    if r is None:
+        raise AuthError("bad_token", "The server does not know this officer token.")
+    if r.expires_at < now:
+        raise AuthError("token_expired", "The officer token has expired; log in again.")
+    if not r.active:
+        raise AuthError("bad_token", "This account is disabled.")
+    return ServerOfficer(r.id, r.station_id, r.district_en, r.username, r.role)
+
+
+def change_own_password(store: ServerStore, officer: ServerOfficer, old: str, new: str) -> None:
+    with store.session() as s:
+        o = s.execute(select(schema.officers).where(schema.officers.c.id == officer.id)).first()
+        if o is None or not _verify(o.password_hash, old):
+            raise AuthError("bad_login", "The current password is wrong; nothing was changed.")
+        check_password(new, o.username)
+        now = store.clock()
+        s.execute(
+            update(schema.officers)
+            .where(schema.officers.c.id == o.id)
+            .values(password_hash=_hasher.hash(new), password_changed_at=now, updated_at=now)
+        )
+
+
+# -- what laptops push and pull ------------------------------------------------------------------
+ENTITY = "officers"
+DUPLICATE = "duplicate_report"
+
+
+class Roster:
+    """A station's accounts as one push batch sees them (loaded once, kept current)."""
+
+    def __init__(self, s: Session, station_id: str) -> None:
+        t = schema.officers
+        self.by_name = {
+            r.username: r for r in s.execute(select(t).where(t.c.station_id == station_id))
+        }
+
+    def role_for(self, actor: Any) -> tuple[str | None, str | None]:
+        """(role on the server, refusal). A station with no accounts here yet is in set-up
+        mode (as a new laptop is): (None, None), and the device's role applies."""
+        if not self.by_name:
+            return None, None
+        o = self.by_name.get(normalize_username(actor) if isinstance(actor, str) else "")
+        if o is None:
+            return None, (
+                f"the officer {actor!r} has no account at this station on the server; "
+                "ask the administrator (`muskan-server officer add`)"
+            )
+        if not o.active:
+            return None, f"the account of {o.username} is disabled on the server"
+        return str(o.role), None
+
+
+def roster_of(ap: Applier) -> Roster:
+    r: Roster | None = getattr(ap, "_roster", None)
+    if r is None:
+        r = Roster(ap.s, ap.dev.station_id)
+        ap._roster = r  # type: ignore[attr-defined]
+    return r
+
+
+def role_of(ap: Applier, e: Mapping[str, Any]) -> str | None:
+    """The pushing officer's role as the SERVER holds it (None: set-up mode). An entry by
+    someone who is not an officer of the station here is refused (a visible receipt)."""
+    from .apply import Reject
+
+    if e.get("entity") == "stations":
+        return None  # a station's own row, not case data
+    role, refusal = roster_of(ap).role_for(e.get("actor"))
+    if refusal:
+        raise Reject(refusal)
+    return role
+
+
+def action_of(entity: Any, op: Any, data: Mapping[str, Any], action: Action) -> Action:
+    """Closing a case as a duplicate report merges it away: that needs the right to delete
+    (as cases.CaseService.transition asks on the laptop)."""
+    details = data.get("details")
+    if (
+        entity == "lifecycle_events"
+        and op == "insert"
+        and isinstance(details, dict)
+        and details.get("closed_reason") == DUPLICATE
+    ):
+        return Action.DELETE
+    if entity == "cases" and op == "update" and data.get("closed_reason") == DUPLICATE:
+        return Action.DELETE
+    return action
+
+
+def apply_push(ap: Applier, e: Mapping[str, Any]) -> dict[str, Any]:
+    """An account added or changed on a laptop. Applied when the SERVER's roles allow it:
+    an SHO or admin of the station (or, while the station has no accounts here, the first
+    account, which must be an SHO's), or an officer's own new password."""
+    from .apply import Reject
+
+    if e.get("op") != "upsert":
+        raise Reject("officer accounts are only added or changed")
+    data = e["data"]
+    name = normalize_username(str(data.get("username") or ""))
+    try:
+        valid_username(name)
+        r = _role(str(data.get("role")))
+    except ValidationError as exc:
+        raise Reject(exc.errors[0].message) from None
+    hash_ = data.get("password_hash")
+    if not isinstance(hash_, str) or not hash_.startswith("$argon2id$") or len(hash_) > 200:
+        raise Reject("an account needs an argon2id password hash")
+    try:
+        changed = dt.datetime.fromisoformat(str(data.get("password_changed_at")))
+    except ValueError:
+        raise Reject("password_changed_at is not a date and time") from None
+    changed = changed.replace(tzinfo=None)
+    active = bool(data.get("active", True))
+    full_name = data.get("full_name") if isinstance(data.get("full_name"), str) else None
+    roster = roster_of(ap)
+    actor = normalize_username(str(e.get("actor") or ""))
+    existing = roster.by_name.get(name)
+    t = schema.officers
+    if not roster.by_name:
+        if r is not Role.SHO:
+            raise Reject("the station's first account on the server must be the SHO's")
+        admin = True
+    else:
+        role, refusal = roster.role_for(actor)
+        if refusal:
+            raise Reject(refusal)
+        admin = role is not None and can(role, Action.ACCOUNTS)
+    if existing is None:
+        if not admin:
+            raise Reject("only the SHO or an administrator may add officer accounts")
+        oid = str(data.get("id") or new_id())[:36]
+        if ap.s.scalar(select(t.c.id).where(t.c.id == oid)) is not None:
+            oid = new_id()
+        ap.s.execute(
+            insert(t).values(
+                id=oid,
+                station_id=ap.dev.station_id,
+                username=name,
+                full_name=full_name,
+                role=r.value,
+                password_hash=hash_,
+                failed_logins=0,
+                active=active,
+                created_at=ap.now,
+                password_changed_at=changed,
+                updated_at=ap.now,
+            )
+        )
+    else:
+        values: dict[str, Any] = {}
+        newer = changed >= existing.password_changed_at and hash_ != existing.password_hash
+        if newer and (admin or actor == name):
+            values.update(password_hash=hash_, password_changed_at=changed)
+        if (r.value, active) != (existing.role, existing.active):
+            if not admin:
+                raise Reject("only the SHO or an administrator may change a role or access")
+            values.update(role=r.value, active=active)
+        if not values and not admin and actor != name:
+            raise Reject("only the SHO or an administrator may change officer accounts")
+        if values:
+            values["updated_at"] = ap.now
+            ap.s.execute(update(t).where(t.c.id == existing.id).values(**values))
+    roster.by_name[name] = ap.s.execute(
+        select(t).where(t.c.station_id == ap.dev.station_id, t.c.username == name)
+    ).one()
+    return {"status": "applied"}
+
+
+def station_roster(store: ServerStore, station_id: str) -> list[dict[str, Any]]:
+    """What a laptop of the station gets: each account with its hash and locked state."""
+    t = schema.officers
+    with store.session() as s:
+        out = []
+        for r in s.execute(select(t).where(t.c.station_id == station_id)):
+            out.append(
+                {
+                    "id": r.id,
+                    "username": r.username,
+                    "full_name": r.full_name,
+                    "role": r.role,
+                    "password_hash": r.password_hash,
+                    "active": r.active,
+                    "locked_until": r.locked_until.isoformat() if r.locked_until else None,
+                    "password_changed_at": r.password_changed_at.isoformat(),
+                }
+            )
+        return out
+
+
+def cases_for(store: ServerStore, who: ServerOfficer, offset: int, limit: int) -> list[Any]:
+    """Full case records in the officer's scope, oldest first (read-only)."""
+    from muskan_desktop.models import Case
+    from muskan_desktop.sync import rows
+
+    q = select(Case.__table__).order_by(Case.created_at, Case.id).offset(offset).limit(limit)
+    if who.role == Role.VIEWER.value:
+        q = q.where(Case.district == who.district)
+    else:
+        q = q.where(Case.station_id == who.station_id)
+    with store.session() as s:
+        return [rows.row_to_wire("cases", r) for r in s.execute(q).mappings()]
