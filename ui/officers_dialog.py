@@ -272,7 +272,8 @@ class OfficersDialog(QDialog):
         self.update_buttons()
 
     def _act(self, work: Callable[[], Any], done_text: str, name: str) -> None:
-        """Run one account change off the GUI thread; then say so and read the list again."""
+        """Run one account change off the GUI thread; then say so (or show the refusal) and
+        read the list again."""
         self.busy = True
         self.message.hide()
         self.update_buttons()
@@ -282,8 +283,12 @@ class OfficersDialog(QDialog):
             self.say(done_text.replace("%1", name))
             self.reload(name)
 
+        def refused(exc: BaseException) -> None:
+            self._failed(exc)
+            self.reload(name)  # the refusal may come from a change made elsewhere (sync)
+
         self.runner.run(
-            lambda _c: work(), on_done=done, on_error=self._failed, pool="db", label="officers"
+            lambda _c: work(), on_done=done, on_error=refused, pool="db", label="officers"
         )
 
     # -- actions ----------------------------------------------------------------------------
