@@ -13,10 +13,12 @@ same run. Ratio = anchor time / drain time (goal: at least 0.25). Needs Debian's
 from __future__ import annotations
 
 import argparse
+import cProfile
 import datetime as dt
 import io
 import os
 import random
+import signal
 import statistics
 import subprocess
 import sys
@@ -107,6 +109,29 @@ def queue_changes(ctx: Any, n_cases: int, n_edits: int, n_tracing: int, n_photos
         photos.add(ids[i % len(ids)], _photo(i))
 
 
+def audit_row(d: dict[str, Any]) -> dict[str, Any]:
+    """An audit event as the server stores it (the anchor writes it without checks)."""
+    from psycopg.types.json import Json
+
+    return {
+        "id": d["id"],
+        "station_id": "bench-station",
+        "device_id": "bench-device",
+        "register_device": d["device"],
+        "local_seq": d["seq"],
+        "at": dt.datetime.fromisoformat(d["at"]),
+        "actor": d["actor"],
+        "action": d["action"],
+        "entity": d["entity"],
+        "entity_id": d["entity_id"],
+        "details": Json(d["details"]),
+        "prev_hash": d["prev_hash"],
+        "hash": d["hash"],
+        "received_at": dt.datetime(2026, 11, 1),
+        "chain_break": None,
+    }
+
+
 def direct_write(url: str, wire: list[tuple[str, str, dict[str, Any]]]) -> float:
     """The anchor: the same rows straight into PostgreSQL, one transaction, executemany."""
     import psycopg
@@ -120,19 +145,22 @@ def direct_write(url: str, wire: list[tuple[str, str, dict[str, Any]]]) -> float
     inserts: dict[str, list[dict[str, Any]]] = {}
     updates: list[dict[str, Any]] = []
     for entity, op, data in wire:
-        if op == "insert":
+        if entity == "audit_events":  # the laptop's trail, kept in the server's own table
+            inserts.setdefault(entity, []).append(audit_row(data))
+        elif op == "insert":
             inserts.setdefault(entity, []).append(rows.row_from_wire(entity, data))
         else:
             updates.append({"clothing": data["clothing"], "id": data["_id"]})
     t = time.perf_counter()
     with psycopg.connect(url.replace("+psycopg", "")) as conn, conn.cursor() as cur:
-        for entity in rows.ENTITIES:
+        for entity in [*rows.ENTITIES, "audit_events"]:
             batch = inserts.get(entity)
             if not batch:
                 continue
             cols = list(batch[0])
+            table = "server_audit_events" if entity == "audit_events" else entity
             sql = (
-                f"INSERT INTO {entity} ({', '.join(cols)}) VALUES ({', '.join(['%s'] * len(cols))})"
+                f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join(['%s'] * len(cols))})"
             )
             cur.executemany(sql, [tuple(r[c] for c in cols) for r in batch])
         cur.executemany(
@@ -155,19 +183,24 @@ def one_run(
     store.close()
     port = 8600 + i
     env = dict(os.environ, PYTHONPATH=str(ROOT))
+    cmd = [
+        sys.executable,
+        "-m",
+        "muskan_desktop.server.cli",
+        "--home",
+        str(home),
+        "--db",
+        url,
+        "serve",
+        "--port",
+        str(port),
+    ]
+    if args.profile:
+        out = str(Path(args.profile) / f"server{i}.prof")
+        cmd = [sys.executable, "-m", "benchmarks.sync_profile_server", out, str(home), url]
+        cmd.append(str(port))
     srv = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "muskan_desktop.server.cli",
-            "--home",
-            str(home),
-            "--db",
-            url,
-            "serve",
-            "--port",
-            str(port),
-        ],
+        cmd,
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -194,12 +227,19 @@ def one_run(
         wire = [(e, op, dict(d, _id=rid) if op == "update" else d) for e, op, rid, d in queued]
         client = SyncClient(ctx)
         res = RoundResult()
+        prof = cProfile.Profile() if args.profile else None
         t = time.perf_counter()
+        if prof is not None:
+            prof.enable()
         client.push(res, lambda *_a: None)
         drain = time.perf_counter() - t
+        if prof is not None:
+            prof.disable()
+            prof.dump_stats(str(Path(args.profile) / f"client{i}.prof"))
         assert client.pending() == 0, "the queue did not drain"
         t = time.perf_counter()
-        client.pull(res, lambda *_a: None)
+        if not args.profile:  # (the profiles are of the drain alone)
+            client.pull(res, lambda *_a: None)
         pull = time.perf_counter() - t
         ctx.db.close()
         direct = direct_write(pg.create_db(), wire)
@@ -211,8 +251,11 @@ def one_run(
         )
         return drain, pull, direct, res
     finally:
-        srv.terminate()
-        srv.wait(10)
+        if args.profile:
+            srv.send_signal(signal.SIGINT)  # uvicorn stops cleanly; the profile is written
+        else:
+            srv.terminate()
+        srv.wait(30)
 
 
 def main() -> int:
@@ -222,6 +265,7 @@ def main() -> int:
     ap.add_argument("--tracing", type=int, default=3500)
     ap.add_argument("--photos", type=int, default=500)
     ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--profile", help="folder for cProfile output of the client and the server")
     args = ap.parse_args()
     keyring.set_keyring(MemoryKeyring())
     os.environ.setdefault("MUSKAN_PASSPHRASE", "benchmark-only-passphrase")

@@ -20,7 +20,7 @@ from muskan_desktop.models import Case, Station
 from muskan_desktop.sync import rows
 
 from . import feed_cursor, schema
-from .apply import Applier, Blocked, conflict_to_wire, insert_many, touch_feed
+from .apply import Applier, Blocked, among, conflict_to_wire, insert_many, touch_feed
 from .store import MAX_BLOB, Device, ServerStore
 
 log = logging.getLogger(__name__)
@@ -52,7 +52,7 @@ def push(store: ServerStore, dev: Device, entries: Sequence[Mapping[str, Any]]) 
         stored: dict[int, Any] = {}
         if old:
             q = select(schema.receipts.c.seq, schema.receipts.c.body).where(
-                schema.receipts.c.device_id == dev.id, schema.receipts.c.seq.in_(old)
+                schema.receipts.c.device_id == dev.id, among(s, schema.receipts.c.seq, old)
             )
             stored = {int(q_seq): body for q_seq, body in s.execute(q)}
         try:
@@ -242,31 +242,24 @@ def blob_visible(store: ServerStore, dev: Device, sha: str) -> bool:
 
 
 def upload_many(store: ServerStore, blobs: Sequence[tuple[str, bytes]]) -> dict[str, Any]:
-    """Many small photos in one request (most are a few hundred kB): each is re-hashed and
-    written durably, and all are recorded in one transaction."""
-    import os
-
+    """Many small photos in one request (most are a few hundred kB): each is re-hashed, all
+    are written durably together, and all are recorded in one transaction."""
     stored, refused = [], []
+    todo = []
     for sha, data in blobs:
         if hashlib.sha256(data).hexdigest() != sha or not 0 < len(data) <= MAX_BLOB:
             refused.append(sha)
             continue
-        target = store.blob_path(sha)
-        if not target.exists():
-            target.parent.mkdir(parents=True, exist_ok=True)
-            tmp = target.with_suffix(".tmp")
-            with tmp.open("wb") as fh:
-                fh.write(data)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(tmp, target)
+        if not store.blob_path(sha).exists():
+            todo.append((sha, data))
         stored.append((sha, len(data)))
+    store.put_blobs(todo)
     if stored:
         with store.session() as s:
             have = set(
                 s.scalars(
                     select(schema.blobs.c.sha256).where(
-                        schema.blobs.c.sha256.in_([x for x, _ in stored])
+                        among(s, schema.blobs.c.sha256, [x for x, _ in stored])
                     )
                 )
             )
@@ -303,15 +296,7 @@ def upload_chunk(
     if hashlib.sha256(data).hexdigest() != sha:
         part.unlink(missing_ok=True)
         raise ValueError("the photo's bytes do not match its SHA-256; upload discarded")
-    target = store.blob_path(sha)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    import os
-
-    tmp = target.with_suffix(".tmp")
-    tmp.write_bytes(data)
-    with tmp.open("rb") as fh:
-        os.fsync(fh.fileno())
-    os.replace(tmp, target)
+    store.put_blobs([(sha, data)])
     part.unlink(missing_ok=True)
     with store.session() as s:
         if not s.execute(select(schema.blobs.c.sha256).where(schema.blobs.c.sha256 == sha)).first():
