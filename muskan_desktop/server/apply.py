@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Iterable, Mapping, Sequence
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import (
@@ -159,16 +160,40 @@ def insert_many(s: Session, table: Table, batch: Sequence[Mapping[str, Any]]) ->
     names = ", ".join(f'"{c.name}"' for c in [*cols, *extra])
     raw: Any = s.connection().connection.dbapi_connection  # psycopg's, for COPY
     sql = f'COPY "{table.name}" ({names}) FROM STDIN'
+    row_of = itemgetter(*keys) if len(keys) > 1 else (lambda r: (r[keys[0]],))
+    json_at = [i for i, j in enumerate(is_json) if j]
+    defaults = [c.default.arg for c in extra]  # type: ignore[union-attr]
     try:
         with raw.cursor() as cur, cur.copy(sql) as copy:
             for r in batch:
-                values = [Json(r[k]) if j else r[k] for k, j in zip(keys, is_json, strict=True)]
-                values += [c.default.arg for c in extra]  # type: ignore[union-attr]
+                values = row_of(r)
+                if json_at or defaults:
+                    values = list(values)
+                    for i in json_at:
+                        values[i] = Json(values[i])
+                    values += defaults
                 copy.write_row(values)
     except psycopg.errors.IntegrityError as exc:  # as SQLAlchemy would say it: the batch
         raise IntegrityError(sql, None, exc) from exc  # is redone entry by entry
     except psycopg.errors.DataError as exc:
         raise DataError(sql, None, exc) from exc
+
+
+class CaseRow:
+    """A case read FOR UPDATE by `Applier.prefetch`, without the ORM: attributes as on a
+    `Case`, plus the columns set since the last flush (which writes them with one UPDATE
+    per set of columns for the whole batch, instead of the ORM's bookkeeping per object)."""
+
+    def __init__(self, values: Mapping[str, Any]) -> None:
+        self.__dict__.update(values)
+        self.__dict__["changed"] = set()
+
+    def __setattr__(self, key: str, value: Any) -> None:
+        self.__dict__[key] = value
+        self.changed.add(key)
+
+    def __getattr__(self, key: str) -> Any:  # (for mypy: the columns are set in __init__)
+        raise AttributeError(key)
 
 
 def scope_of_case(case: Case | None) -> tuple[str | None, str | None]:
@@ -198,7 +223,7 @@ class Applier:
         self.face_keys: set[tuple[str, str, str]] = set()
         # per case: field -> [version, device, actor, "db" | "new" | "dirty"]
         self.fv: dict[str, dict[str, list[Any]]] = {}
-        self.locked: dict[str, Case] = {}
+        self.locked: dict[str, CaseRow] = {}
         self.pending_ids: set[str] = set()
         self.audit_ids: set[str] = set()
         self.audit_last: dict[str, tuple[str, int] | None] = {}  # register -> (hash, seq)
@@ -258,10 +283,11 @@ class Applier:
         )
         for i in range(0, len(upd), 1000):
             chunk = upd[i : i + 1000]
-            found = self.s.scalars(
-                select(Case).options(*NOLOAD).where(among(self.s, Case.id, chunk)).with_for_update()
-            )
-            self.locked.update({c.id: c for c in found})
+            cases = rows.table("cases")
+            found = self.s.execute(
+                select(cases).where(among(self.s, cases.c.id, chunk)).with_for_update()
+            ).mappings()
+            self.locked.update({c["id"]: CaseRow(dict(c)) for c in found})
             self._load_fv(chunk)
 
     def _load_fv(self, case_ids: Sequence[str]) -> None:
@@ -308,6 +334,7 @@ class Applier:
                 v[3] = "db"
         if new:
             insert_many(self.s, fvt, new)
+        self._write_locked()
         if dirty:
             self.s.execute(
                 update(fvt)
@@ -320,6 +347,25 @@ class Applier:
                 dirty,
             )
         self.s.flush()
+
+    def _write_locked(self) -> None:
+        """Prefetched cases changed since the last flush: one UPDATE per set of columns."""
+        groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+        for row in self.locked.values():
+            if row.changed:
+                cols = tuple(sorted(row.changed))
+                params = {f"v_{c}": getattr(row, c) for c in cols}
+                params["k_id"] = row.id
+                groups.setdefault(cols, []).append(params)
+                row.changed.clear()
+        cases = rows.table("cases")
+        for cols, params_list in groups.items():
+            self.s.execute(
+                update(cases)
+                .where(cases.c.id == bindparam("k_id"))
+                .values({c: bindparam(f"v_{c}") for c in cols}),
+                params_list,
+            )
 
     def apply(self, e: Mapping[str, Any]) -> dict[str, Any]:
         seq = e["seq"]
@@ -613,6 +659,7 @@ class Applier:
     def _update_case(
         self, rid: str, data: Mapping[str, Any], e: Mapping[str, Any]
     ) -> dict[str, Any]:
+        case: Case | CaseRow
         if rid in self.locked:
             case = self.locked[rid]  # already read FOR UPDATE by prefetch
             if case is None or case.station_id != self.dev.station_id:
@@ -701,7 +748,7 @@ class Applier:
 
     def _conflict(
         self,
-        case: Case,
+        case: Case | CaseRow,
         field: str,
         kept: Any,
         lost: Any,

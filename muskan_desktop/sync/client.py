@@ -14,7 +14,8 @@ import json
 import logging
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -235,42 +236,91 @@ class SyncClient:
         return int(v) if v else 0
 
     def push(self, res: RoundResult, say: Progress) -> bool:
-        """Deliver the outbox; True if the server says this device is revoked."""
+        """Deliver the outbox; True if the server says this device is revoked.
+
+        The laptop's own work overlaps the server's: while one batch travels and is applied,
+        the next is read and encoded and the receipts of the one before are stored. The
+        requests go from one sending thread, one at a time and in the order a batch-by-batch
+        loop would send them; a batch goes only if the one before it came back whole, else
+        the loop starts again from the oldest entry still pending."""
         offset = self._offset()
         total = self.pending()
         done = 0
         stalls = 0
         revoked = False
-        while True:
-            with self.db.read() as s:
-                batch = s.execute(_PENDING.limit(BATCH)).mappings().all()
-            if not batch:
-                return revoked
-            unavailable = self.upload_blobs(batch, res)
-            wire = b'{"entries":[' + b",".join(_entry_json(e, offset, unavailable) for e in batch)
-            r = self._send("POST", "/v1/push", content=wire + b"]}", headers=JSON_BODY)
-            body = self._json(r)
-            revoked = bool(body.get("revoked"))
-            receipts = body.get("receipts")
-            if not isinstance(receipts, list):
-                raise Offline("The server's answer to a push has no receipts; will retry.")
-            n = self._store_receipts(receipts, offset, res)
-            done += n
-            say("push", done, total)
-            expected = body.get("expected")
-            if isinstance(expected, int) and expected + offset < int(batch[0]["seq"]):
-                # The server has less than we were told (restored from a backup): send again.
-                self._reopen_from(expected + offset)
-                continue
-            blocked = body.get("blocked")
-            if isinstance(blocked, dict) and isinstance(blocked.get("sha256"), str):
-                self.upload_blobs(batch, res, force={blocked["sha256"]})
-            if n == 0:
-                stalls += 1
-                if stalls >= 3:
-                    raise Offline("The server accepted nothing from the outbox; will retry later.")
-            else:
-                stalls = 0
+        with ThreadPoolExecutor(1, thread_name_prefix="muskan-push") as sender:
+            while True:
+                after = 0
+                ahead: tuple[Sequence[Any], Future[dict[str, Any] | None]] | None = None
+                while True:
+                    with self.db.read() as s:
+                        q = _PENDING.where(outbox_t.c.seq > after).limit(BATCH)
+                        batch = s.execute(q).mappings().all()
+                    sent = None
+                    if batch:
+                        before = (len(ahead[0]), ahead[1]) if ahead else None
+                        wire = _wire(batch, offset, set())
+                        job = sender.submit(self._deliver, batch, wire, offset, before, res)
+                        sent = (batch, job)
+                        after = int(batch[-1]["seq"])
+                    if ahead is None:
+                        if sent is None:
+                            return revoked
+                        ahead = sent
+                        continue
+                    (batch, fut), ahead = ahead, sent
+                    body = fut.result()
+                    if body is None:  # (only a batch behind a short answer is skipped)
+                        raise Offline("The push was cut short; will retry.")
+                    revoked = bool(body.get("revoked"))
+                    receipts = body.get("receipts")
+                    if not isinstance(receipts, list):
+                        raise Offline("The server's answer to a push has no receipts; will retry.")
+                    n = self._store_receipts(receipts, offset, res)
+                    done += n
+                    say("push", done, total)
+                    whole = _whole(body, len(batch))
+                    if not whole and ahead is not None:
+                        ahead[1].result()  # skipped by the sender: nothing was sent
+                    expected = body.get("expected")
+                    if isinstance(expected, int) and expected + offset < int(batch[0]["seq"]):
+                        # The server has less than we were told (restored from a backup):
+                        # send again.
+                        self._reopen_from(expected + offset)
+                        break
+                    blocked = body.get("blocked")
+                    if isinstance(blocked, dict) and isinstance(blocked.get("sha256"), str):
+                        self.upload_blobs(batch, res, force={blocked["sha256"]})
+                    stalls = stalls + 1 if n == 0 else 0
+                    if stalls >= 3:
+                        raise Offline(
+                            "The server accepted nothing from the outbox; will retry later."
+                        )
+                    if not whole:
+                        break
+
+    def _deliver(
+        self,
+        batch: Sequence[Any],
+        wire: bytes,
+        offset: int,
+        before: tuple[int, Future[dict[str, Any] | None]] | None,
+        res: RoundResult,
+    ) -> dict[str, Any] | None:
+        """(On the sending thread.) Photos first, then the batch; None, sending nothing, if
+        the batch before it failed or came back short."""
+        if before is not None:
+            n, fut = before
+            if fut.exception() is not None:
+                return None
+            prev = fut.result()
+            if prev is None or not _whole(prev, n):
+                return None
+        unavailable = self.upload_blobs(batch, res)
+        if unavailable:  # their rows go flagged
+            wire = _wire(batch, offset, unavailable)
+        r = self._send("POST", "/v1/push", content=wire, headers=JSON_BODY)
+        return self._json(r)
 
     def _store_receipts(self, receipts: list[Any], offset: int, res: RoundResult) -> int:
         """Receipts onto their entries (one statement for the lot); returns how many."""
@@ -486,6 +536,20 @@ _PENDING = (
     .order_by(outbox_t.c.seq)
 )
 JSON_BODY = {"Content-Type": "application/json"}
+
+
+def _wire(batch: Sequence[Any], offset: int, unavailable: set[str]) -> bytes:
+    return b'{"entries":[' + b",".join(_entry_json(e, offset, unavailable) for e in batch) + b"]}"
+
+
+def _whole(body: dict[str, Any], n: int) -> bool:
+    """The server's answer to a push of `n` entries holds a receipt for each of them."""
+    receipts = body.get("receipts")
+    if not isinstance(receipts, list) or body.get("blocked") or body.get("expected") is not None:
+        return False
+    good = ("applied", "conflict", "rejected", "quarantined")
+    ok = (r for r in receipts if isinstance(r, dict) and isinstance(r.get("seq"), int))
+    return sum(r.get("status") in good for r in ok) >= n
 
 
 def _photo_sha(e: Any) -> str | None:

@@ -175,8 +175,24 @@ def _converters(entity: str) -> dict[str, tuple[Callable[[Any], Any], bool]]:
     }
 
 
+@cache
+def _required(entity: str) -> tuple[str, ...]:
+    skip = LOCAL_ONLY.get(entity, set())
+    return tuple(
+        c.key
+        for c in table(entity).columns
+        if c.key not in skip and not c.nullable and c.default is None and not c.primary_key
+    )
+
+
 def from_wire(entity: str, key: str, value: Any) -> Any:
-    conv = _converters(entity).get(key)
+    return _convert(_converters(entity), entity, key, value)
+
+
+def _convert(
+    convs: dict[str, tuple[Callable[[Any], Any], bool]], entity: str, key: str, value: Any
+) -> Any:
+    conv = convs.get(key)
     if conv is None:
         raise BadValue(f"{entity} has no field {key!r}")
     if value is None:
@@ -194,12 +210,11 @@ def from_wire(entity: str, key: str, value: Any) -> Any:
 def row_from_wire(entity: str, data: Mapping[str, Any]) -> dict[str, Any]:
     if not isinstance(data, Mapping):
         raise BadValue("a row must be an object")
-    out = {k: from_wire(entity, k, v) for k, v in data.items()}
-    for c in table(entity).columns:
-        if c.key in LOCAL_ONLY.get(entity, set()):
-            continue
-        if c.key not in out and not c.nullable and c.default is None and not c.primary_key:
-            raise BadValue(f"{entity}: {c.key} is missing")
+    convs = _converters(entity)  # (looked up once a row: a server applies thousands)
+    out = {k: _convert(convs, entity, k, v) for k, v in data.items()}
+    for k in _required(entity):
+        if k not in out:
+            raise BadValue(f"{entity}: {k} is missing")
     if not out.get("id"):
         raise BadValue(f"{entity}: id is missing")
     return out
