@@ -25,6 +25,7 @@ DEVICE_KEY = "sync_device"
 APPLYING = "muskan_sync_apply"  # session.info flag: a pull is writing the server's rows
 ROLE = "muskan_role"  # session.info: the acting officer's role, when login knows it
 ACTOR = "muskan_actor"  # session.info: the logged-in officer (context.py sets both)
+_ENROLLED = "muskan_sync_enrolled"  # session.info: this session saw the device enrolled
 ACTOR_FIELDS = ("updated_by", "added_by", "by", "assessed_by", "created_by")
 
 
@@ -38,8 +39,12 @@ def enabled(session: Session) -> bool:
     bind = session.get_bind()
     if not bind.get_execution_options().get("muskan_write"):
         return False  # not the laptop's write session (the server, a read)
+    if session.info.get(_ENROLLED):
+        return True  # (a photo's add flushes several times; enrolment is never undone)
     conn = session.connection()
-    return conn.scalar(select(Meta.value).where(Meta.key == DEVICE_KEY)) is not None
+    found = conn.scalar(select(Meta.value).where(Meta.key == DEVICE_KEY)) is not None
+    session.info[_ENROLLED] = found
+    return found
 
 
 def next_seq(conn: Connection) -> int:
