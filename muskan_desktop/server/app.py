@@ -219,7 +219,8 @@ def create_app(store: ServerStore) -> FastAPI:
     @app.post("/v1/push")
     def push(body: PushIn, dev: Annotated[Device, Depends(device)]) -> dict[str, Any]:
         # A revoked laptop may still hand in the work it queued before; it receives nothing.
-        out = protocol.push(store, dev, [e.model_dump() for e in body.entries])
+        # dict(e): the validated fields as they are (model_dump copied every record again)
+        out = protocol.push(store, dev, [dict(e) for e in body.entries])
         out["revoked"] = dev.revoked
         return out
 
