@@ -75,10 +75,15 @@ def record(
     ev.hash = _digest(ev.prev_hash, ev)
     session.add(ev)
     session.flush()
+    # the anchor and the sync device in one look-up (a view costs one audit row: keep it cheap)
+    device_key = audit_sync.outbox.DEVICE_KEY
+    q = select(Meta.key, Meta.value).where(Meta.key.in_((ANCHOR_KEY, device_key)))
+    meta = {k: v for k, v in session.connection().execute(q)}
     keys = getattr(ctx.db, "keys", None)
     if keys is not None:
-        _advance(session, keys, (last[0], last[1]) if last is not None else None, ev)
-    audit_sync.queue(session, ev)
+        end = (last[0], last[1]) if last is not None else None
+        _advance(session, keys, end, ev, _parse_anchor(meta.get(ANCHOR_KEY), keys))
+    audit_sync.queue(session, ev, enrolled=device_key in meta)
     return ev
 
 
@@ -109,7 +114,10 @@ def _anchor_mac(keys: RegisterKeys, body: dict[str, Any]) -> str:
 
 def read_anchor(session: Session, keys: RegisterKeys) -> dict[str, Any] | None:
     """The stored anchor; {"altered": True} when its HMAC does not match (or it is garbled)."""
-    raw = session.scalar(select(Meta.value).where(Meta.key == ANCHOR_KEY))
+    return _parse_anchor(session.scalar(select(Meta.value).where(Meta.key == ANCHOR_KEY)), keys)
+
+
+def _parse_anchor(raw: str | None, keys: RegisterKeys) -> dict[str, Any] | None:
     if raw is None:
         return None
     try:
@@ -123,33 +131,42 @@ def read_anchor(session: Session, keys: RegisterKeys) -> dict[str, Any] | None:
 
 
 def _write_anchor(session: Session, keys: RegisterKeys, body: dict[str, Any]) -> None:
+    from sqlalchemy.dialects.sqlite import insert
+
     value = json.dumps({"body": body, "mac": _anchor_mac(keys, body)}, sort_keys=True)
-    session.merge(Meta(key=ANCHOR_KEY, value=value))
+    upsert = insert(Meta).values(key=ANCHOR_KEY, value=value)
+    upsert = upsert.on_conflict_do_update(index_elements=["key"], set_={"value": value})
+    session.connection().execute(upsert)
 
 
 def _advance(
-    session: Session, keys: RegisterKeys, last: tuple[int, str] | None, ev: AuditEvent
+    session: Session,
+    keys: RegisterKeys,
+    last: tuple[int, str] | None,
+    ev: AuditEvent,
+    old: dict[str, Any] | None,
 ) -> None:
     """Move the anchor to `ev`. If the trail no longer ended where the anchor said (rows cut
     off, then new ones written), or the anchor was altered or removed after anchoring began,
-    that is carried forward in the anchor, never forgotten."""
-    old = read_anchor(session, keys)
+    that is carried forward in the anchor, never forgotten. `old`: the anchor as stored."""
     gap = None
+    recount = True  # the first anchor, or a new gap: count the rows
     if old is not None and old.get("altered"):
         gap = {"altered": True, "at": ev.seq}
     elif old is not None:
         gap = old.get("gap")
         end = (int(old["seq"]), old["hash"])
-        if gap is None and end != (last or (0, GENESIS)):
+        recount = gap is None and end != (last or (0, GENESIS))
+        if recount:
             gap = {"ended": last[0] if last else 0, "recorded": end[0], "at": ev.seq}
     elif ev.action != ANCHORED and session.scalar(
         select(AuditEvent.seq).where(AuditEvent.action == ANCHORED).limit(1)
     ):
         gap = {"lost": True, "at": ev.seq}  # anchoring had begun: the anchor was removed
-    if old is not None and gap is None:
-        count = int(old["n"]) + 1
-    else:  # the first anchor, or after a gap: count them
+    if recount:
         count = int(session.scalar(select(func.count()).select_from(AuditEvent)) or 0)
+    else:
+        count = int(old["n"]) + 1 if old is not None else 0
     body: dict[str, Any] = {"seq": ev.seq, "hash": ev.hash, "n": count}
     if gap is not None:
         body["gap"] = gap

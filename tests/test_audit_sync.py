@@ -78,10 +78,14 @@ def test_bulk_import_entries_carry_the_role(ctx, tmp_path):
 
 @pytest.fixture
 def world(tmp_path, pg_cluster):
+    import keyring
+
+    prev = keyring.get_keyring()  # later tests' subprocesses share the suite's file keyring
     use_memory_keyring()
     w = World(tmp_path, pg_cluster.create_db())
     yield w
     w.close()
+    keyring.set_keyring(prev)
 
 
 def server_events(world):

@@ -10,7 +10,8 @@ import sys
 
 import httpx
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
+from sqlalchemy.exc import DBAPIError
 
 from muskan_desktop.accounts import MAX_FAILURES
 from muskan_desktop.context import open_context
@@ -30,10 +31,14 @@ PW = {"sho": "sho-password-1", "op": "operator-pw-1", "vw": "viewer-pw-1"}
 
 @pytest.fixture
 def world(tmp_path, pg_cluster):
+    import keyring
+
+    prev = keyring.get_keyring()  # later tests' subprocesses share the suite's file keyring
     use_memory_keyring()
     w = World(tmp_path, pg_cluster.create_db())
     yield w
     w.close()
+    keyring.set_keyring(prev)
 
 
 def server_accounts(world, code):
@@ -233,3 +238,25 @@ def test_officer_login_api_lockout_unlock_and_reading(world):
         timeout=60,
     )
     assert "clerk" in out.stdout and "operator" in out.stdout
+    # every login, failure, lock, read and password change through the API is on record
+    out = subprocess.run(
+        [*base, "officer", "log", "--station", info.code],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
+    log = out.stdout
+    for action in (
+        "officer_login",
+        "officer_login_failed",
+        "officer_locked",
+        "officer_login_refused_locked",
+        "officer_cases_read",
+        "officer_password_change",
+        "officer_unlock",
+        "officer_add",
+    ):
+        assert f"\t{action}\t" in log, action
+    with pytest.raises(DBAPIError, match="append-only"), world.store.engine.begin() as c:
+        c.execute(text("DELETE FROM server_officer_events"))

@@ -69,7 +69,8 @@ def test_indicator_shows_pending_online_and_offline(world):
         {"kind": "missing", "name_latin": "Ravi", "sex": "M", "age_years": 9}
     )
     win.sync.refresh()
-    assert f"{before + 1} change(s) waiting" in win.sync.label.text()
+    waiting = oldest_pending(win.ctx.db)[0]  # the case and its audit event
+    assert waiting == before + 2 and f"{waiting} change(s) waiting" in win.sync.label.text()
     win.sync.act_sync.trigger()  # Sync > Sync now
     text = win.sync.label.text()
     assert text.startswith("Online") and "0 change(s) waiting" in text and "last sync" in text
@@ -79,7 +80,7 @@ def test_indicator_shows_pending_online_and_offline(world):
     )
     win.sync.act_sync.trigger()
     text = win.sync.label.text()
-    assert text.startswith("Offline") and "1 change(s) waiting" in text and "oldest" in text
+    assert text.startswith("Offline") and "2 change(s) waiting" in text and "oldest" in text
     assert win.sync.timer.isActive()  # it tries again by itself, later
 
 

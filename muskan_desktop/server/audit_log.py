@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
     from .store import ServerStore
 
 GENESIS = "0" * 64
+_HEX64 = re.compile(r"[0-9a-f]{64}")
 _TEXT = {"id": 36, "actor": 80, "device": 80, "action": 40, "entity": 40, "entity_id": 36}
 
 
@@ -63,7 +65,7 @@ def _parse(data: Mapping[str, Any]) -> tuple[dict[str, Any], dt.datetime]:
             raise Reject(f"audit event: {k} must be text of at most {n} characters")
     for k in ("prev_hash", "hash"):
         v = data[k]
-        if not isinstance(v, str) or len(v) != 64 or any(c not in "0123456789abcdef" for c in v):
+        if not isinstance(v, str) or not _HEX64.fullmatch(v):
             raise Reject(f"audit event: {k} must be 64 hex digits")
     if isinstance(data["seq"], bool) or not isinstance(data["seq"], int) or data["seq"] < 1:
         raise Reject("audit event: seq must be a positive whole number")

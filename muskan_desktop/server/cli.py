@@ -10,7 +10,7 @@
     muskan-server audit breaks [--station CODE|ID]
     muskan-server officer add --station CODE USERNAME --role sho|operator|viewer|admin
     muskan-server officer passwd|unlock --station CODE USERNAME
-    muskan-server officer list [--station CODE]
+    muskan-server officer list|log [--station CODE]
 
 Passwords are never arguments: asked on a terminal, or MUSKAN_NEW_PASSWORD in scripts.
 
@@ -89,6 +89,9 @@ def build_parser() -> argparse.ArgumentParser:
         o.add_argument("--station", required=True, metavar="CODE|ID")
     ol = ofs.add_parser("list", help="the accounts (of one station)")
     ol.add_argument("--station", metavar="CODE|ID")
+    og = ofs.add_parser("log", help="what officers did through the API: logins, reads")
+    og.add_argument("--station", metavar="CODE|ID")
+    og.add_argument("--limit", type=int, default=200)
 
     au = sub.add_parser("audit", help="the laptops' audit trails held by the server")
     aus = au.add_subparsers(dest="action", required=True)
@@ -192,6 +195,9 @@ def officer_command(store: ServerStore, args: argparse.Namespace) -> int:
     elif args.action == "unlock":
         officers.unlock(store, args.station, args.username)
         print(f"{args.username} at {args.station} unlocked")
+    elif args.action == "log":
+        for e in officers.events(store, args.station, max(1, args.limit)):
+            print(f"{e.at.isoformat()}\t{e.username}\t{e.action}\t{json.dumps(e.details)}")
     else:
         for o in officers.list_officers(store, args.station):
             state = "disabled" if not o["active"] else ("locked" if o["locked"] else "")

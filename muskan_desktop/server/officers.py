@@ -71,6 +71,22 @@ def _role(role: str) -> Role:
         ) from None
 
 
+def _log(
+    s: Session, station_id: str | None, username: str, action: str, at: dt.datetime, **details: Any
+) -> None:
+    """One row of what officers did through the API or the commands (append-only)."""
+    s.execute(
+        insert(schema.officer_events).values(
+            id=new_id(),
+            at=at,
+            station_id=station_id,
+            username=username[:80],
+            action=action,
+            details=details,
+        )
+    )
+
+
 def _get(s: Session, station_id: str, username: str) -> Any:
     t = schema.officers
     return s.execute(
@@ -108,6 +124,7 @@ def add(
                 updated_at=now,
             )
         )
+        _log(s, st.id, name, "officer_add", now, role=r.value, by="muskan-server")
 
 
 def set_password(store: ServerStore, station: str, username: str, password: str) -> None:
@@ -130,6 +147,7 @@ def set_password(store: ServerStore, station: str, username: str, password: str)
             )
         )
         s.execute(delete(schema.officer_tokens).where(schema.officer_tokens.c.username == name))
+        _log(s, st.id, name, "officer_password_reset", now, by="muskan-server")
 
 
 def unlock(store: ServerStore, station: str, username: str) -> None:
@@ -143,6 +161,7 @@ def unlock(store: ServerStore, station: str, username: str) -> None:
             .where(schema.officers.c.station_id == st.id, schema.officers.c.username == name)
             .values(failed_logins=0, locked_until=None, updated_at=store.clock())
         )
+        _log(s, st.id, name, "officer_unlock", store.clock(), by="muskan-server")
 
 
 def list_officers(store: ServerStore, station: str | None = None) -> list[dict[str, Any]]:
@@ -173,8 +192,9 @@ def list_officers(store: ServerStore, station: str | None = None) -> list[dict[s
 
 # -- login through the API -----------------------------------------------------------------------
 def login(store: ServerStore, station: str, username: str, password: str) -> dict[str, Any]:
-    """An officer token for reading (15 minutes). Failures count towards the lockout; the
-    message never says whether the station, the name or the password was wrong."""
+    """An officer token for reading (15 minutes). Failures count towards the lockout and are
+    on record; the message never says whether the station, the name or the password was
+    wrong."""
     wrong = AuthError("bad_login", "Wrong station, officer name or password.")
     try:
         st = store.find_station(station)
@@ -191,27 +211,17 @@ def login(store: ServerStore, station: str, username: str, password: str) -> dic
         ).first()
         if o is None or not o.active:
             _hasher.hash("timing")
-            raise wrong
-        if o.locked_until is not None and o.locked_until > now:
-            raise AuthError("locked", _locked_message(o.locked_until, now))
-        where = schema.officers.c.id == o.id
-        if not _verify(o.password_hash, password):
-            failures = o.failed_logins + 1
-            if failures >= MAX_FAILURES:
-                until = now + dt.timedelta(minutes=LOCK_MINUTES)
-                s.execute(
-                    update(schema.officers)
-                    .where(where)
-                    .values(failed_logins=0, locked_until=until, updated_at=now)
-                )
-                failure: AuthError = AuthError("locked", _locked_message(until, now))
-            else:
-                s.execute(update(schema.officers).where(where).values(failed_logins=failures))
-                failure = wrong
+            _log(s, st.id, name or "?", "officer_login_failed", now, channel="api")
+            failure = wrong
+        elif o.locked_until is not None and o.locked_until > now:
+            _log(s, st.id, name, "officer_login_refused_locked", now, channel="api")
+            failure = AuthError("locked", _locked_message(o.locked_until, now))
+        elif not _verify(o.password_hash, password):
+            failure = _count_failure(s, o, now) or wrong
         else:
             s.execute(
                 update(schema.officers)
-                .where(where)
+                .where(schema.officers.c.id == o.id)
                 .values(failed_logins=0, locked_until=None, last_login_at=now)
             )
             token = secrets.token_urlsafe(32)
@@ -223,6 +233,7 @@ def login(store: ServerStore, station: str, username: str, password: str) -> dic
                     expires_at=now + TOKEN_TTL,
                 )
             )
+            _log(s, st.id, o.username, "officer_login", now, channel="api")
             return {
                 "token": token,
                 "expires_at": (now + TOKEN_TTL).isoformat(),
@@ -230,7 +241,25 @@ def login(store: ServerStore, station: str, username: str, password: str) -> dic
                 "username": o.username,
                 "role": o.role,
             }
-    raise failure  # committed above: the failure counts even though the request fails
+    raise failure  # committed above: the failure counts and is on record
+
+
+def _count_failure(s: Session, o: Any, now: dt.datetime) -> AuthError | None:
+    """A wrong password: counted; the MAX_FAILURES-th locks the account (its error)."""
+    where = schema.officers.c.id == o.id
+    failures = o.failed_logins + 1
+    if failures < MAX_FAILURES:
+        s.execute(update(schema.officers).where(where).values(failed_logins=failures))
+        _log(s, o.station_id, o.username, "officer_login_failed", now, failures=failures)
+        return None
+    until = now + dt.timedelta(minutes=LOCK_MINUTES)
+    s.execute(
+        update(schema.officers)
+        .where(where)
+        .values(failed_logins=0, locked_until=until, updated_at=now)
+    )
+    _log(s, o.station_id, o.username, "officer_locked", now, channel="api")
+    return AuthError("locked", _locked_message(until, now))
 
 
 def authenticate(store: ServerStore, token: str | None) -> ServerOfficer:
@@ -270,6 +299,7 @@ def change_own_password(store: ServerStore, officer: ServerOfficer, old: str, ne
             .where(schema.officers.c.id == o.id)
             .values(password_hash=_hasher.hash(new), password_changed_at=now, updated_at=now)
         )
+        _log(s, o.station_id, o.username, "officer_password_change", now, channel="api")
 
 
 # -- what laptops push and pull ------------------------------------------------------------------
@@ -450,4 +480,16 @@ def cases_for(store: ServerStore, who: ServerOfficer, offset: int, limit: int) -
     else:
         q = q.where(Case.station_id == who.station_id)
     with store.session() as s:
-        return [rows.row_to_wire("cases", r) for r in s.execute(q).mappings()]
+        out = [rows.row_to_wire("cases", r) for r in s.execute(q).mappings()]
+        _log(s, who.station_id, who.username, "officer_cases_read", store.clock(), results=len(out))
+    return out
+
+
+def events(store: ServerStore, station: str | None = None, limit: int = 200) -> list[Any]:
+    """What officers did through the API and the commands, newest first."""
+    t = schema.officer_events
+    q = select(t).order_by(t.c.at.desc(), t.c.id).limit(limit)
+    if station:
+        q = q.where(t.c.station_id == store.find_station(station).id)
+    with store.session() as s:
+        return list(s.execute(q))

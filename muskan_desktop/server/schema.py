@@ -160,10 +160,13 @@ APPEND_ONLY_DDL = {
         """CREATE OR REPLACE FUNCTION muskan_audit_append_only() RETURNS trigger
            LANGUAGE plpgsql AS $$
            BEGIN
-             RAISE EXCEPTION 'server_audit_events is append-only (no UPDATE or DELETE)';
+             RAISE EXCEPTION 'audit records are append-only (no UPDATE or DELETE)';
            END $$""",
         """CREATE OR REPLACE TRIGGER server_audit_events_append_only
            BEFORE UPDATE OR DELETE ON server_audit_events
+           FOR EACH STATEMENT EXECUTE FUNCTION muskan_audit_append_only()""",
+        """CREATE OR REPLACE TRIGGER server_officer_events_append_only
+           BEFORE UPDATE OR DELETE ON server_officer_events
            FOR EACH STATEMENT EXECUTE FUNCTION muskan_audit_append_only()""",
     ],
     "sqlite": [
@@ -173,6 +176,12 @@ APPEND_ONLY_DDL = {
         """CREATE TRIGGER IF NOT EXISTS server_audit_events_no_delete
            BEFORE DELETE ON server_audit_events
            BEGIN SELECT RAISE(ABORT, 'server_audit_events is append-only'); END""",
+        """CREATE TRIGGER IF NOT EXISTS server_officer_events_no_update
+           BEFORE UPDATE ON server_officer_events
+           BEGIN SELECT RAISE(ABORT, 'server_officer_events is append-only'); END""",
+        """CREATE TRIGGER IF NOT EXISTS server_officer_events_no_delete
+           BEFORE DELETE ON server_officer_events
+           BEGIN SELECT RAISE(ABORT, 'server_officer_events is append-only'); END""",
     ],
 }
 
@@ -194,6 +203,20 @@ officers = Table(
     Column("updated_at", DateTime, nullable=False),
     Column("last_login_at", DateTime),
     UniqueConstraint("station_id", "username", name="uq_server_officers_station_username"),
+)
+
+# What officers did through the API (logins, failed and locked ones, reads, password
+# changes): append-only like the laptops' trails (APPEND_ONLY_DDL).
+officer_events = Table(
+    "server_officer_events",
+    meta,
+    Column("id", String(36), primary_key=True),
+    Column("at", DateTime, nullable=False),
+    Column("station_id", String(36)),
+    Column("username", String(80), nullable=False),
+    Column("action", String(40), nullable=False),
+    Column("details", JSON, nullable=False),
+    Index("ix_server_officer_events_station_at", "station_id", "at"),
 )
 
 # Short-lived officer tokens from POST /v1/officers/login (kept only as SHA-256 hashes).

@@ -58,13 +58,14 @@ def _enrolled(conn: Connection) -> bool:
     return conn.scalar(select(Meta.value).where(Meta.key == outbox.DEVICE_KEY)) is not None
 
 
-def queue(session: Session, ev: AuditEvent) -> None:
-    """Queue one new audit event (called by audit.record, inside its transaction). Unlike
-    the ORM hook this also runs while a pull applies rows: an event is always delivered."""
+def queue(session: Session, ev: AuditEvent, *, enrolled: bool | None = None) -> None:
+    """Queue one new audit event (called by audit.record, inside its transaction; it says
+    whether the register is enrolled when it knows). Unlike the ORM hook this also runs
+    while a pull applies rows: an event is always delivered."""
     if not session.get_bind().get_execution_options().get("muskan_write"):
         return
     conn = session.connection()
-    if _enrolled(conn):
+    if enrolled if enrolled is not None else _enrolled(conn):
         outbox.append(conn, [_entry(ev, session.info.get(outbox.ROLE))])
 
 
