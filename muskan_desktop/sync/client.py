@@ -117,10 +117,11 @@ class SyncClient:
     def _cred_now(self) -> credentials.Credential:
         if self._cred is None:
             assert self.device is not None
-            self._cred = credentials.load(self.device)
+            self._cred = credentials.load(self.device, self.db)
             if self._cred is None:
                 raise Refused(
-                    "This laptop's server credential is not in the keyring; enroll it again "
+                    "This laptop's server credential is not in the keyring or the register; "
+                    "enroll it again "
                     "with a new code (queued work is kept)."
                 )
         return self._cred
@@ -135,7 +136,7 @@ class SyncClient:
         )
         body = self._json(r)
         cred.token, cred.expires_at = str(body["token"]), str(body["expires_at"])
-        credentials.save(cred)
+        credentials.save(cred, self.db)
 
     def _send(
         self,
@@ -519,7 +520,7 @@ class SyncClient:
         for folder in ("photos", "thumbs"):
             shutil.rmtree(self.ctx.home / folder, ignore_errors=True)
         if self.device:
-            credentials.forget(self.device)
+            credentials.forget(self.device, self.db)
         res.wiped = True
 
 

@@ -20,7 +20,7 @@ def enroll(
 ) -> dict[str, Any]:
     """Exchange the code for a device credential (kept in the keyring), make this register's
     station the server's, and queue everything already in the register for the first push."""
-    credentials._backend()  # no keyring: say so before using up the one-time code
+    credentials.check(ctx.db)  # nowhere safe to keep it: say so before using up the code
     server = server.rstrip("/")
     client = http or httpx.Client(base_url=server, timeout=60)
     previous = _meta(ctx, outbox.DEVICE_KEY)
@@ -39,7 +39,8 @@ def enroll(
     credentials.save(
         credentials.Credential(
             server, dev, body["token"], body["refresh_token"], body["expires_at"]
-        )
+        ),
+        ctx.db,
     )
     st = rows.row_from_wire("stations", body["station"])
     with ctx.db.write() as s:
@@ -78,7 +79,7 @@ def enroll(
         offset = (int(top) - 1) if top is not None else int(last or 0)
         pull.set_meta(conn, OFFSET_KEY, str(offset))
     if previous and previous != dev:
-        credentials.forget(previous)
+        credentials.forget(previous, ctx.db)
     return {"device_id": dev, "station": st["code"], "queued": queued, "role": body.get("role")}
 
 
