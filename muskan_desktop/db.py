@@ -32,7 +32,7 @@ log = logging.getLogger(__name__)
 SQLITE_HEADER = b"SQLite format 3\x00"
 # The newest migration in db/versions (a test keeps the two equal). A register already at
 # this revision opens without loading Alembic at all: a faster start for the window.
-SCHEMA_HEAD = "0009"
+SCHEMA_HEAD = "0010"
 # How long a command waits for another program's write (a 100,000-row import holds the
 # lock ~6 s). Tests shorten it with MUSKAN_BUSY_TIMEOUT_MS.
 BUSY_TIMEOUT_MS = int(os.environ.get("MUSKAN_BUSY_TIMEOUT_MS", "10000"))

@@ -86,6 +86,9 @@ class Case(Base):
             "station_id",
         ),
         Index("ix_cases_name_latin_id", "name_latin", "id"),
+        # a name search's matches in register order, and their counts, from this index
+        # alone: no case row is read (and decrypted) just for its date
+        Index("ix_cases_id_sort", "id", "reported_on", "kind", "status"),
     )
     id: Mapped[str] = _id()
     kind: Mapped[str] = mapped_column(String(8))
@@ -166,10 +169,12 @@ class NameKey(Base):
     """Phonetic keys of a case's names (both scripts, aliases): the name search index."""
 
     __tablename__ = "name_keys"
+    # a key's cases from the index alone, without reading the table's rows
+    __table_args__ = (Index("ix_name_keys_key_case", "key", "case_id"),)
     case_id: Mapped[str] = mapped_column(
         ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True
     )
-    key: Mapped[str] = mapped_column(String(40), primary_key=True, index=True)
+    key: Mapped[str] = mapped_column(String(40), primary_key=True)
 
 
 class Photo(Base):
