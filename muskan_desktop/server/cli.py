@@ -166,21 +166,10 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _new_password() -> str:
-    import getpass
+    """The same rule as the laptop's `muskan officer`: MUSKAN_NEW_PASSWORD, or asked twice."""
+    from muskan_desktop.security_cli import _new_password as ask
 
-    from muskan_desktop.errors import FieldError
-
-    value = os.environ.get("MUSKAN_NEW_PASSWORD")
-    if value:
-        return value
-    if not sys.stdin.isatty():
-        raise ValidationError(
-            [FieldError("password", "required", "set MUSKAN_NEW_PASSWORD (no terminal to ask)")]
-        )
-    first = getpass.getpass("New password: ")
-    if getpass.getpass("New password again: ") != first:
-        raise ValidationError([FieldError("password", "mismatch", "the two entries differ")])
-    return first
+    return ask()
 
 
 def officer_command(store: ServerStore, args: argparse.Namespace) -> int:
