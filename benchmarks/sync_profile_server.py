@@ -28,9 +28,11 @@ def main() -> int:
     starlette.concurrency.run_in_threadpool = inline  # type: ignore[assignment]
 
     from muskan_desktop.server.app import create_app
+    from muskan_desktop.server.cli import tune_gc
     from muskan_desktop.server.store import ServerStore
 
     app = create_app(ServerStore(Path(home), url))
+    tune_gc()  # (as `muskan-server serve` does)
     prof = cProfile.Profile()
     prof.enable()
     try:

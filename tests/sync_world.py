@@ -150,5 +150,6 @@ def check_invariants(world: World) -> None:
     # 5. blob integrity
     with store.session() as s:
         for sha in s.scalars(select(rows.table("photos").c.sha256)):
-            data = store.blob_path(sha).read_bytes()
+            data = store.read_blob(sha)
+            assert data is not None, f"photo {sha[:12]} is not on the server"
             assert hashlib.sha256(data).hexdigest() == sha

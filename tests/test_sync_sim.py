@@ -109,25 +109,19 @@ class Sim:
         self.run += 1
         self.now = dt.datetime(2026, 11, 1, 12, 0)
         self._load_tables("enrolled")
-        shutil.rmtree(self.store.blob_dir, ignore_errors=True)
         shutil.rmtree(self.store.upload_dir, ignore_errors=True)
-        self.store.blob_dir.mkdir()
         self.store.upload_dir.mkdir()
 
     def tables(self) -> list[str]:
         return [*schema.DOMAIN_TABLES, *(t.name for t in schema.meta.sorted_tables)]
 
     def backup(self) -> None:
-        """Last night's backup: a copy of every server table and of the blob folder."""
+        """Last night's backup: a copy of every server table (photos included)."""
         self._copy_tables("backup")
-        shutil.rmtree(self.root / "blobs-backup", ignore_errors=True)
-        shutil.copytree(self.store.blob_dir, self.root / "blobs-backup")
 
     def restore(self) -> None:
         """The server's disk failed: everything since the backup is gone."""
         self._load_tables("backup")
-        shutil.rmtree(self.store.blob_dir)
-        shutil.copytree(self.root / "blobs-backup", self.store.blob_dir)
 
     def _copy_tables(self, to: str) -> None:
         with self.store.engine.begin() as c:

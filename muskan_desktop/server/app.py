@@ -5,12 +5,13 @@ Every request carries the client's schema version (`X-Muskan-Schema`); too old g
 and a message, and the laptop keeps its outbox until it is upgraded.
 """
 
-from typing import Annotated, Any
+from typing import Annotated, Any, NotRequired
 
 from fastapi import Depends, FastAPI, Header, Query, Request
 from fastapi.responses import JSONResponse, Response
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, with_config
 from sqlalchemy.exc import DataError, OperationalError
+from typing_extensions import TypedDict
 
 from muskan_desktop.roles import Action, can
 
@@ -40,18 +41,21 @@ class RefreshIn(BaseModel):
     refresh_token: str = Field(max_length=200, pattern=r"^[A-Za-z0-9_-]+$")
 
 
-class EntryIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    seq: int = Field(ge=1, le=2**53)
-    entity: str = Field(max_length=40, pattern=r"^[a-z_]+$")
-    row_id: str = Field(max_length=36, pattern=NO_NUL)
-    op: str = Field(max_length=10, pattern=r"^[a-z]+$")
+@with_config(ConfigDict(extra="forbid"))
+class EntryIn(TypedDict):
+    """One outbox entry. (A TypedDict: validated straight into the dict the server applies;
+    10,000 model objects a drain, each copied into a dict, cost more than the validation.)"""
+
+    seq: Annotated[int, Field(ge=1, le=2**53)]
+    entity: Annotated[str, Field(max_length=40, pattern=r"^[a-z_]+$")]
+    row_id: Annotated[str, Field(max_length=36, pattern=NO_NUL)]
+    op: Annotated[str, Field(max_length=10, pattern=r"^[a-z]+$")]
     data: dict[str, Any]
-    base: dict[str, int] | None = None
-    actor: str | None = Field(default=None, max_length=80, pattern=NO_NUL)
-    role: str | None = Field(default=None, max_length=20, pattern=NO_NUL)
-    created_at: str | None = Field(default=None, max_length=40, pattern=NO_NUL)
-    blob: str | None = Field(default=None, max_length=20, pattern=NO_NUL)
+    base: NotRequired[dict[str, int] | None]
+    actor: NotRequired[Annotated[str | None, Field(max_length=80, pattern=NO_NUL)]]
+    role: NotRequired[Annotated[str | None, Field(max_length=20, pattern=NO_NUL)]]
+    created_at: NotRequired[Annotated[str | None, Field(max_length=40, pattern=NO_NUL)]]
+    blob: NotRequired[Annotated[str | None, Field(max_length=20, pattern=NO_NUL)]]
 
 
 class PushIn(BaseModel):
@@ -219,8 +223,7 @@ def create_app(store: ServerStore) -> FastAPI:
     @app.post("/v1/push")
     def push(body: PushIn, dev: Annotated[Device, Depends(device)]) -> dict[str, Any]:
         # A revoked laptop may still hand in the work it queued before; it receives nothing.
-        # dict(e): the validated fields as they are (model_dump copied every record again)
-        out = protocol.push(store, dev, [dict(e) for e in body.entries])
+        out = protocol.push(store, dev, body.entries)
         out["revoked"] = dev.revoked
         return out
 
@@ -280,10 +283,10 @@ def create_app(store: ServerStore) -> FastAPI:
     @app.get("/v1/blobs/{sha}", response_class=Response)
     def download(sha: str, dev: Annotated[Device, Depends(active)]) -> Response:
         _check_sha(sha)
-        path = store.blob_path(sha)
-        if not path.exists() or not protocol.blob_visible(store, dev, sha):
+        data = store.read_blob(sha) if protocol.blob_visible(store, dev, sha) else None
+        if data is None:
             raise ApiError(404, "no_blob", "No such photo for this station.")
-        return Response(path.read_bytes(), media_type="application/octet-stream")
+        return Response(data, media_type="application/octet-stream")
 
     return app
 

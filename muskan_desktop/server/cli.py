@@ -212,6 +212,17 @@ def audit_breaks(store: ServerStore, station: str | None) -> int:
     return 0
 
 
+def tune_gc() -> None:
+    """The app's own objects (tables, routes, validators) live as long as the process: they
+    are moved out of the cycle collector's view, and collections are made rarer. A push of
+    2,000 entries makes some 100,000 objects, and with Python's defaults paid for two full
+    collections of everything per 10,000 entries (0.15 s of a 1 s drain)."""
+    import gc
+
+    gc.freeze()
+    gc.set_threshold(50_000, 20, 100)
+
+
 def serve(home: Path, url: str | None, args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -220,6 +231,7 @@ def serve(home: Path, url: str | None, args: argparse.Namespace) -> int:
 
     store = ServerStore(home, url)
     app = create_app(store)
+    tune_gc()
     print(f"Muskan server on {args.host}:{args.port}, data in {home}", file=sys.stderr)
     uvicorn.run(
         app,

@@ -242,32 +242,16 @@ def blob_visible(store: ServerStore, dev: Device, sha: str) -> bool:
 
 
 def upload_many(store: ServerStore, blobs: Sequence[tuple[str, bytes]]) -> dict[str, Any]:
-    """Many small photos in one request (most are a few hundred kB): each is re-hashed, all
-    are written durably together, and all are recorded in one transaction."""
-    stored, refused = [], []
-    todo = []
+    """Many small photos in one request (most are a few hundred kB): each is re-hashed, and
+    all are stored with their records in one transaction."""
+    good, refused = [], []
     for sha, data in blobs:
         if hashlib.sha256(data).hexdigest() != sha or not 0 < len(data) <= MAX_BLOB:
             refused.append(sha)
-            continue
-        if not store.blob_path(sha).exists():
-            todo.append((sha, data))
-        stored.append((sha, len(data)))
-    store.put_blobs(todo)
-    if stored:
-        with store.session() as s:
-            have = set(
-                s.scalars(
-                    select(schema.blobs.c.sha256).where(
-                        among(s, schema.blobs.c.sha256, [x for x, _ in stored])
-                    )
-                )
-            )
-            now = store.clock()
-            rows_ = [{"sha256": x, "size": n, "stored_at": now} for x, n in stored if x not in have]
-            if rows_:
-                s.execute(schema.blobs.insert(), rows_)
-    return {"stored": [x for x, _ in stored], "refused": refused}
+        else:
+            good.append((sha, data))
+    store.put_blobs(good)
+    return {"stored": [x for x, _ in good], "refused": refused}
 
 
 def upload_chunk(
@@ -298,9 +282,6 @@ def upload_chunk(
         raise ValueError("the photo's bytes do not match its SHA-256; upload discarded")
     store.put_blobs([(sha, data)])
     part.unlink(missing_ok=True)
-    with store.session() as s:
-        if not s.execute(select(schema.blobs.c.sha256).where(schema.blobs.c.sha256 == sha)).first():
-            s.execute(schema.blobs.insert().values(sha256=sha, size=total, stored_at=store.clock()))
     return {"received": total, "complete": True}
 
 

@@ -17,6 +17,7 @@ from sqlalchemy import (
     Engine,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -235,6 +236,17 @@ blobs = Table(
     Column("sha256", String(64), primary_key=True),
     Column("size", BigInteger, nullable=False),
     Column("stored_at", DateTime, nullable=False),
+)
+
+# The photo files themselves, beside their record in `server_blobs` and written in the same
+# transaction: a batch of photos is durable with one commit, and a backup of the database
+# holds them. (Servers before 2026-11-29 kept them as files under --home/blobs, which are
+# still read.)
+blob_data = Table(
+    "server_blob_data",
+    meta,
+    Column("sha256", String(64), primary_key=True),
+    Column("data", LargeBinary, nullable=False),
 )
 
 # The domain tables the server keeps (not the laptop's own bookkeeping).

@@ -12,10 +12,8 @@ import datetime as dt
 import hashlib
 import os
 import secrets
-import tempfile
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager, suppress
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,7 +22,6 @@ from sqlalchemy import Engine, create_engine, event, insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from muskan_desktop import places
-from muskan_desktop.durable import fsync_dir
 from muskan_desktop.errors import MuskanError, NotFoundError, ValidationError
 from muskan_desktop.ids import new_id, station_id
 from muskan_desktop.models import Station
@@ -36,7 +33,6 @@ ACCESS_TTL = dt.timedelta(hours=1)
 REFRESH_TTL = dt.timedelta(days=365)
 CODE_TTL = dt.timedelta(days=3)
 MAX_BLOB = 30 * 1024 * 1024
-FSYNC_BATCH = 128  # files open at once while a batch of photos is made durable
 
 
 def utcnow() -> dt.datetime:
@@ -63,13 +59,6 @@ class Device:
     role: str
     revoked: bool
     last_seq: int
-
-
-def _side_by_side(fn: Callable[[Any], None], items: Iterable[Any]) -> None:
-    """fsync many files or folders from a few threads: the waits overlap (and raise here)."""
-    with ThreadPoolExecutor(8) as pool:
-        for _ in pool.map(fn, items):
-            pass
 
 
 def make_server_engine(url: str) -> Engine:
@@ -108,9 +97,8 @@ class ServerStore:
         self.engine = make_server_engine(self.url)
         self.clock = clock
         self.access_ttl = access_ttl
-        self.blob_dir = home / "blobs"
-        self.upload_dir = home / "uploads"
-        self.blob_dir.mkdir(exist_ok=True)
+        self.blob_dir = home / "blobs"  # (photos of servers before 2026-11-29)
+        self.upload_dir = home / "uploads"  # large photos while they arrive in chunks
         self.upload_dir.mkdir(exist_ok=True)
         schema.create(self.engine)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
@@ -309,46 +297,48 @@ class ServerStore:
 
     # -- blobs ---------------------------------------------------------------------------------
     def blob_path(self, sha: str) -> Path:
+        """Where a server before 2026-11-29 kept a photo file (photos now live in the
+        database, table `server_blob_data`)."""
         return self.blob_dir / sha[:2] / sha
 
-    def put_blobs(self, items: Sequence[tuple[str, bytes]]) -> None:
-        """Write photos (already re-hashed) durably, a batch at a time: each is written beside
-        its place, all are fsynced side by side (the file system commits them together
-        instead of one journal commit per photo), then renamed, then their folders fsynced.
-        When this returns, every photo is on disk and may be acknowledged."""
+    def put_blobs(self, items: Sequence[tuple[str, bytes]]) -> list[str]:
+        """Photos (already re-hashed) and their records, in one transaction: when this
+        returns, every photo is durable and may be acknowledged. One commit makes a whole
+        batch durable (a file per photo cost a create, an fsync and a rename each, and the
+        waits of a busy server's other threads). Returns the photos this call added."""
         todo = dict(items)
         if not todo:
-            return
-        folders = {self.blob_path(sha).parent for sha in todo}
-        fresh = [d for d in folders if not d.is_dir()]
-        for d in fresh:
-            d.mkdir(parents=True, exist_ok=True)
-        placed: list[tuple[str, Path]] = []
-        try:
-            shas = list(todo)
-            for i in range(0, len(shas), FSYNC_BATCH):
-                fds: list[int] = []
-                try:
-                    for sha in shas[i : i + FSYNC_BATCH]:
-                        target = self.blob_path(sha)
-                        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{sha[:16]}.")
-                        fds.append(fd)
-                        placed.append((tmp, target))
-                        view = memoryview(todo[sha])
-                        while view:
-                            view = view[os.write(fd, view) :]
-                    _side_by_side(os.fsync, fds)
-                finally:
-                    for fd in fds:
-                        os.close(fd)
-            for tmp, target in placed:
-                os.replace(tmp, target)
-        except BaseException:
-            for tmp, _target in placed:
-                with suppress(OSError):
-                    os.unlink(tmp)
-            raise
-        _side_by_side(fsync_dir, sorted(folders) + ([self.blob_dir] if fresh else []))
+            return []
+        from sqlalchemy.exc import IntegrityError
+
+        from .apply import among, insert_many
+
+        for attempt in range(3):
+            try:
+                with self.session() as s:
+                    q = select(schema.blobs.c.sha256).where(among(s, schema.blobs.c.sha256, todo))
+                    fresh = sorted(todo.keys() - set(s.scalars(q)))
+                    now = self.clock()
+                    files = [{"sha256": x, "data": todo[x]} for x in fresh]
+                    insert_many(s, schema.blob_data, files)
+                    records = [{"sha256": x, "size": len(todo[x]), "stored_at": now} for x in fresh]
+                    insert_many(s, schema.blobs, records)
+                return fresh
+            except IntegrityError:  # another laptop sent one of them at the same moment
+                if attempt == 2:
+                    raise
+        return []
+
+    def read_blob(self, sha: str) -> bytes | None:
+        """A stored photo's bytes, or None if the server does not have it."""
+        with self.session() as s:
+            data = s.scalar(select(schema.blob_data.c.data).where(schema.blob_data.c.sha256 == sha))
+        if data is not None:
+            return bytes(data)
+        old = self.blob_path(sha)
+        if old.is_file() and self.has_blobs([sha]):
+            return old.read_bytes()
+        return None
 
     def has_blobs(self, shas: list[str]) -> set[str]:
         if not shas:

@@ -13,6 +13,7 @@ import hashlib
 import json
 import logging
 import random
+import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -107,6 +108,7 @@ class SyncClient:
         self.sleep = sleep
         self.rng = rng or random.Random()
         self._cred: credentials.Credential | None = None
+        self._cred_lock = threading.RLock()  # (photos go up on a thread of their own)
         self._resend = False
 
     def _meta(self, k: str) -> str | None:
@@ -115,19 +117,26 @@ class SyncClient:
 
     # -- transport ----------------------------------------------------------------------------
     def _cred_now(self) -> credentials.Credential:
-        if self._cred is None:
-            assert self.device is not None
-            self._cred = credentials.load(self.device, self.db)
+        with self._cred_lock:
             if self._cred is None:
-                raise Refused(
-                    "This laptop's server credential is not in the keyring or the register; "
-                    "enroll it again "
-                    "with a new code (queued work is kept)."
-                )
-        return self._cred
+                assert self.device is not None
+                self._cred = credentials.load(self.device, self.db)
+                if self._cred is None:
+                    raise Refused(
+                        "This laptop's server credential is not in the keyring or the "
+                        "register; enroll it again with a new code (queued work is kept)."
+                    )
+            return self._cred
 
-    def _renew(self) -> None:
-        cred = self._cred_now()
+    def _renew(self, refused: str | None = None) -> None:
+        """A new token for the refused one; only once if two threads were refused together
+        (the first renewal replaces the refresh token the second would use)."""
+        with self._cred_lock:
+            cred = self._cred_now()
+            if refused is None or cred.token == refused:
+                self._renew_now(cred)
+
+    def _renew_now(self, cred: credentials.Credential) -> None:
         r = self._send(
             "POST",
             "/v1/token",
@@ -154,8 +163,9 @@ class SyncClient:
         attempt = 0
         while True:
             sent = _headers() | (headers or {})
-            if auth:
-                sent["Authorization"] = f"Bearer {self._cred_now().token}"
+            token = self._cred_now().token if auth else None
+            if token is not None:
+                sent["Authorization"] = f"Bearer {token}"
             try:
                 r = self.http.request(method, path, headers=sent, **kw)
             except httpx.HTTPError as exc:
@@ -169,7 +179,7 @@ class SyncClient:
                 renewable = code in ("token_expired", "bad_token")
                 if r.status_code == 401 and renewable and auth and not renewed:
                     renewed = True
-                    self._renew()
+                    self._renew(token)
                     continue
                 if r.status_code in (401, 403):
                     if code == "device_revoked":
@@ -243,62 +253,83 @@ class SyncClient:
         the next is read and encoded and the receipts of the one before are stored. The
         requests go from one sending thread, one at a time and in the order a batch-by-batch
         loop would send them; a batch goes only if the one before it came back whole, else
-        the loop starts again from the oldest entry still pending."""
+        the loop starts again from the oldest entry still pending.
+
+        The queue's photo files go up on a third thread, in queue order, while the rows
+        before them travel; a batch of rows is sent only once every photo it points to is on
+        the server (blobs before rows)."""
         offset = self._offset()
         total = self.pending()
+        uploads = _PhotosAhead(self, res)
+        with (
+            ThreadPoolExecutor(1, thread_name_prefix="muskan-push") as sender,
+            ThreadPoolExecutor(1, thread_name_prefix="muskan-photos") as photo_thread,
+        ):
+            photo_thread.submit(uploads.run)
+            try:
+                return self._push_batches(sender, uploads, offset, total, res, say)
+            finally:
+                uploads.stop()
+
+    def _push_batches(
+        self,
+        sender: ThreadPoolExecutor,
+        uploads: _PhotosAhead | None,
+        offset: int,
+        total: int,
+        res: RoundResult,
+        say: Progress,
+    ) -> bool:
         done = 0
         stalls = 0
         revoked = False
-        with ThreadPoolExecutor(1, thread_name_prefix="muskan-push") as sender:
+        while True:
+            after = 0
+            ahead: tuple[Sequence[Any], Future[dict[str, Any] | None]] | None = None
             while True:
-                after = 0
-                ahead: tuple[Sequence[Any], Future[dict[str, Any] | None]] | None = None
-                while True:
-                    with self.db.read() as s:
-                        q = _PENDING.where(outbox_t.c.seq > after).limit(BATCH)
-                        batch = s.execute(q).mappings().all()
-                    sent = None
-                    if batch:
-                        before = (len(ahead[0]), ahead[1]) if ahead else None
-                        wire = _wire(batch, offset, set())
-                        job = sender.submit(self._deliver, batch, wire, offset, before, res)
-                        sent = (batch, job)
-                        after = int(batch[-1]["seq"])
-                    if ahead is None:
-                        if sent is None:
-                            return revoked
-                        ahead = sent
-                        continue
-                    (batch, fut), ahead = ahead, sent
-                    body = fut.result()
-                    if body is None:  # (only a batch behind a short answer is skipped)
-                        raise Offline("The push was cut short; will retry.")
-                    revoked = bool(body.get("revoked"))
-                    receipts = body.get("receipts")
-                    if not isinstance(receipts, list):
-                        raise Offline("The server's answer to a push has no receipts; will retry.")
-                    n = self._store_receipts(receipts, offset, res)
-                    done += n
-                    say("push", done, total)
-                    whole = _whole(body, len(batch))
-                    if not whole and ahead is not None:
-                        ahead[1].result()  # skipped by the sender: nothing was sent
-                    expected = body.get("expected")
-                    if isinstance(expected, int) and expected + offset < int(batch[0]["seq"]):
-                        # The server has less than we were told (restored from a backup):
-                        # send again.
-                        self._reopen_from(expected + offset)
-                        break
-                    blocked = body.get("blocked")
-                    if isinstance(blocked, dict) and isinstance(blocked.get("sha256"), str):
-                        self.upload_blobs(batch, res, force={blocked["sha256"]})
-                    stalls = stalls + 1 if n == 0 else 0
-                    if stalls >= 3:
-                        raise Offline(
-                            "The server accepted nothing from the outbox; will retry later."
-                        )
-                    if not whole:
-                        break
+                with self.db.read() as s:
+                    q = _PENDING.where(outbox_t.c.seq > after).limit(BATCH)
+                    batch = s.execute(q).mappings().all()
+                sent = None
+                if batch:
+                    before = (len(ahead[0]), ahead[1]) if ahead else None
+                    wire = _wire(batch, offset, set())
+                    job = sender.submit(self._deliver, batch, wire, offset, before, res, uploads)
+                    sent = (batch, job)
+                    after = int(batch[-1]["seq"])
+                if ahead is None:
+                    if sent is None:
+                        return revoked
+                    ahead = sent
+                    continue
+                (batch, fut), ahead = ahead, sent
+                body = fut.result()
+                if body is None:  # (only a batch behind a short answer is skipped)
+                    raise Offline("The push was cut short; will retry.")
+                revoked = bool(body.get("revoked"))
+                receipts = body.get("receipts")
+                if not isinstance(receipts, list):
+                    raise Offline("The server's answer to a push has no receipts; will retry.")
+                n = self._store_receipts(receipts, offset, res)
+                done += n
+                say("push", done, total)
+                whole = _whole(body, len(batch))
+                if not whole and ahead is not None:
+                    ahead[1].result()  # skipped by the sender: nothing was sent
+                expected = body.get("expected")
+                if isinstance(expected, int) and expected + offset < int(batch[0]["seq"]):
+                    # The server has less than we were told (restored from a backup):
+                    # send again.
+                    self._reopen_from(expected + offset)
+                    break
+                blocked = body.get("blocked")
+                if isinstance(blocked, dict) and isinstance(blocked.get("sha256"), str):
+                    self.upload_blobs(batch, res, force={blocked["sha256"]})
+                stalls = stalls + 1 if n == 0 else 0
+                if stalls >= 3:
+                    raise Offline("The server accepted nothing from the outbox; will retry later.")
+                if not whole:
+                    break
 
     def _deliver(
         self,
@@ -307,6 +338,7 @@ class SyncClient:
         offset: int,
         before: tuple[int, Future[dict[str, Any] | None]] | None,
         res: RoundResult,
+        uploads: _PhotosAhead | None = None,
     ) -> dict[str, Any] | None:
         """(On the sending thread.) Photos first, then the batch; None, sending nothing, if
         the batch before it failed or came back short."""
@@ -317,7 +349,7 @@ class SyncClient:
             prev = fut.result()
             if prev is None or not _whole(prev, n):
                 return None
-        unavailable = self.upload_blobs(batch, res)
+        unavailable = self._photos_for(batch, res, uploads)
         if unavailable:  # their rows go flagged
             wire = _wire(batch, offset, unavailable)
         r = self._send("POST", "/v1/push", content=wire, headers=JSON_BODY)
@@ -366,7 +398,14 @@ class SyncClient:
     def upload_blobs(self, batch: Any, res: RoundResult, force: set[str] | None = None) -> set[str]:
         """Photos before the rows that point to them. Returns photos this laptop cannot send
         (file missing or damaged): their rows go with a flag and come back rejected."""
-        shas = sorted({sha for e in batch if (sha := _photo_sha(e))})
+        return self._upload_shas([sha for e in batch if (sha := _photo_sha(e))], res, force)
+
+    def _upload_shas(
+        self, wanted: Sequence[str], res: RoundResult, force: set[str] | None = None
+    ) -> set[str]:
+        """These photo files onto the server, those it lacks (and `force`) only; returns
+        those this laptop cannot send."""
+        shas = sorted(set(wanted))
         if not shas:
             return set()
         body = self._json(self._send("POST", "/v1/blobs/missing", json={"shas": shas}))
@@ -385,15 +424,39 @@ class SyncClient:
                 continue
             if len(data) > CHUNK:
                 self._upload(sha, data)  # large: in chunks, resumable
-                res.photos_up += 1
+                self._count_up(res, 1)
                 continue
             small.append((sha, data))
             if sum(len(d) for _, d in small) > SMALL_BATCH:
-                res.photos_up += self._upload_many(small)
+                self._count_up(res, self._upload_many(small))
                 small = []
         if small:
-            res.photos_up += self._upload_many(small)
+            self._count_up(res, self._upload_many(small))
         return bad
+
+    def _count_up(self, res: RoundResult, n: int) -> None:
+        with self._cred_lock:
+            res.photos_up += n
+
+    def _photos_for(
+        self, batch: Sequence[Any], res: RoundResult, ahead: _PhotosAhead | None
+    ) -> set[str]:
+        """(On the sending thread.) When this returns, the photo files `batch` points to are
+        on the server; returns those this laptop cannot send."""
+        mine = [(int(e["seq"]), sha) for e in batch if (sha := _photo_sha(e))]
+        if not mine:
+            return set()
+        done = ahead.ready(mine[-1][0]) if ahead is not None else None
+        if ahead is None or ahead.last is None or done is None:  # (stopped short of them)
+            return self._upload_shas([sha for _, sha in mine], res)
+        later = [sha for seq, sha in mine if seq > ahead.last]  # queued after the push began
+        return (done & {sha for _, sha in mine}) | self._upload_shas(later, res)
+
+    def _pending_photos(self) -> list[tuple[int, str]]:
+        """(seq, sha256) of the photos the outbox holds, in queue order."""
+        q = _PENDING.where(outbox_t.c.entity == "photos", outbox_t.c.op == "insert")
+        with self.db.read() as s:
+            return [(int(e["seq"]), x) for e in s.execute(q).mappings() if (x := _photo_sha(e))]
 
     def _upload_many(self, items: list[tuple[str, bytes]]) -> int:
         import base64
@@ -522,6 +585,64 @@ class SyncClient:
         if self.device:
             credentials.forget(self.device, self.db)
         res.wiped = True
+
+
+class _PhotosAhead:
+    """The photo files of the queue as it stood when a push began, sent in queue order a
+    few at a time on a thread of their own. The sending thread asks `ready(seq)` before a
+    batch goes: it waits until every photo of an entry up to `seq` is on the server."""
+
+    STEP = 100  # photos per step (each step: one "which are missing?" and their upload)
+
+    def __init__(self, client: SyncClient, res: RoundResult):
+        self.client, self.res = client, res
+        self.last: int | None = None  # entries after this one bring their own photos
+        self.covered = 0  # every photo of an entry up to this seq is on the server
+        self.unavailable: set[str] = set()
+        self.stopped = False
+        self.error: BaseException | None = None
+        self.cond = threading.Condition()
+
+    def run(self) -> None:
+        try:
+            todo = self.client._pending_photos()
+            with self.cond:
+                self.last = todo[-1][0] if todo else 0
+                self.cond.notify_all()
+            for i in range(0, len(todo), self.STEP):
+                if self.stopped:
+                    return
+                step = todo[i : i + self.STEP]
+                bad = self.client._upload_shas([sha for _, sha in step], self.res)
+                with self.cond:
+                    self.unavailable |= bad
+                    self.covered = step[-1][0]
+                    self.cond.notify_all()
+        except BaseException as exc:  # the batch that needs the photos fails with it
+            self.error = exc
+        finally:
+            self.stop()
+
+    def stop(self) -> None:
+        with self.cond:
+            self.stopped = True
+            self.cond.notify_all()
+
+    def ready(self, seq: int) -> set[str] | None:
+        """Waits for the photos of entries up to `seq`; returns those this laptop cannot
+        send, or None if the thread stopped before it reached them. If it stopped on an
+        error (the server cannot be reached, say), that error is raised here, as it was on
+        the thread."""
+        with self.cond:
+            self.cond.wait_for(lambda: self.last is not None or self.stopped)
+            need = min(seq, self.last) if self.last is not None else None
+            if need is not None:
+                self.cond.wait_for(lambda: self.covered >= need or self.stopped)
+                if self.covered >= need:
+                    return set(self.unavailable)
+            if self.error is not None:
+                raise self.error
+            return None
 
 
 # Pending entries in order, `data` and `base` as the JSON text they are stored as: they go
