@@ -15,7 +15,7 @@ import pytest
 from PIL import Image
 from sqlalchemy import func, insert, select
 
-from muskan_desktop.models import Photo
+from muskan_desktop.models import Case, Photo
 from muskan_desktop.photos import PhotoService
 from muskan_desktop.server import schema
 from muskan_desktop.server.store import ServerStore
@@ -174,3 +174,47 @@ def test_server_photos_live_in_its_database_and_old_photo_files_are_still_read(t
         assert store.read_blob("0" * 64) is None
     finally:
         store.close()
+
+
+def test_a_push_of_many_edits_updates_every_case_and_its_field_versions(world):
+    """Edits of 25 cases go in one push: on PostgreSQL one UPDATE for the cases and one for
+    their field versions. Every value lands, and each edit a second laptop's offline edit of
+    the same field beat is kept as a conflict."""
+    a_info = station_codes(1)[0]
+    a, a2 = world.laptop("a", a_info), world.laptop("a2", a_info)
+    cases = [
+        a.cases().create(
+            {"kind": "missing", "name_latin": f"Child {i}", "sex": "M", "age_years": 8}
+        )
+        for i in range(25)
+    ]
+    a.sync()
+    a2.sync()
+    for round_ in (1, 2):  # the first edit makes field versions, the second moves them on
+        for i, c in enumerate(cases):
+            a.cases().update(c.id, {"clothing": f"shirt {round_}.{i}", "hair": f"short {round_}"})
+        a.sync()
+    for i, c in enumerate(cases):  # meanwhile, offline
+        a2.cases().update(c.id, {"clothing": f"kurta {i}"})
+    res = a2.sync()
+    assert res.conflicts == 25
+    fv = schema.field_versions
+    losers = schema.conflicts
+    with world.store.session() as s:
+        for i, c in enumerate(cases):  # the later arrival wins; the edit it beat is kept
+            assert s.get(Case, c.id).clothing == f"kurta {i}"
+            assert s.get(Case, c.id).hair == "short 2"
+        kept = s.execute(select(losers.c.case_id, losers.c.field, losers.c.lost)).all()
+        versions = s.execute(
+            select(fv.c.field, func.min(fv.c.version), func.max(fv.c.version), func.count())
+            .where(fv.c.case_id.in_([c.id for c in cases]))
+            .group_by(fv.c.field)
+        ).all()
+    assert sorted(kept) == sorted((c.id, "clothing", f"shirt 2.{i}") for i, c in enumerate(cases))
+    assert {f: (lo, hi, n) for f, lo, hi, n in versions} == {
+        "clothing": (4, 4, 25),  # made at 1, two edits from a, then the one from a2
+        "hair": (3, 3, 25),
+    }
+    for lap in (a, a2, a, a2):
+        lap.sync()
+    check_invariants(world)

@@ -185,30 +185,22 @@ def update_many(
     """Rows of `table` found by `keys`, each given its own values of `cols` (every params
     dict holds both, under the column names). On PostgreSQL one statement joins the table
     to the values as arrays (a statement per row, even pipelined, cost several times more);
-    elsewhere executemany."""
+    elsewhere, and for JSON columns, executemany."""
     if not params:
         return
-    if s.get_bind().dialect.name != "postgresql" or len(params) < 20:
+    names = [*keys, *cols]
+    plain = not any(isinstance(table.c[n].type, JSON) for n in names)
+    if s.get_bind().dialect.name != "postgresql" or len(params) < 20 or not plain:
         where = [table.c[k] == bindparam(f"k_{k}") for k in keys]
         stmt = update(table).where(*where).values({c: bindparam(f"v_{c}") for c in cols})
         binds = [(f"k_{k}", k) for k in keys] + [(f"v_{c}", c) for c in cols]
         s.execute(stmt, [{b: r[n] for b, n in binds} for r in params])
         return
-    import json
-
     import psycopg
 
     dialect = s.get_bind().dialect
-    names = [*keys, *cols]
-    arrays, values = [], []
-    for n in names:
-        col = table.c[n]
-        if isinstance(col.type, JSON):  # (sent as text, read as json)
-            arrays.append("CAST(CAST(%s AS TEXT[]) AS JSON[])")
-            values.append([None if r[n] is None else json.dumps(r[n]) for r in params])
-        else:
-            arrays.append(f"CAST(%s AS {col.type.compile(dialect=dialect)}[])")
-            values.append([r[n] for r in params])
+    arrays = [f"CAST(%s AS {table.c[n].type.compile(dialect=dialect)}[])" for n in names]
+    values = [[r[n] for r in params] for n in names]
     sets = ", ".join(f'"{c}" = v."{c}"' for c in cols)
     quoted = ", ".join(f'"{n}"' for n in names)
     match = " AND ".join(f't."{k}" = v."{k}"' for k in keys)
