@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 
 import httpx
 import pytest
 from PySide6.QtCore import Qt
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from muskan_desktop.models import Case
 from muskan_desktop.server import schema
@@ -29,6 +30,16 @@ class Down(httpx.BaseTransport):
 
 @pytest.fixture
 def world(qtbot, tmp_path):
+    yield from _world(qtbot, tmp_path, TaskRunner(inline=True))
+
+
+@pytest.fixture
+def threaded_world(qtbot, tmp_path):
+    """As the app runs: rounds on the sync thread, progress and results through signals."""
+    yield from _world(qtbot, tmp_path, TaskRunner())
+
+
+def _world(qtbot, tmp_path, runner):
     use_memory_keyring()
     store, app = make_server(tmp_path / "server", f"sqlite:///{tmp_path / 'server.db'}")
     transport = AppTransport(app)
@@ -39,11 +50,11 @@ def world(qtbot, tmp_path):
     lap.close()
     other = Laptop(tmp_path / "other", store, info, "SI Other", transport, dt.date.today())
     other.enroll(store.enrollment_code(info.code))
-    win = build_window(tmp_path / "home", runner=TaskRunner(inline=True))
+    win = build_window(tmp_path / "home", runner=runner)
     qtbot.addWidget(win)
     win.show()
     win.start()
-    assert win.ctx is not None
+    qtbot.waitUntil(lambda: win.ctx is not None and hasattr(win, "sync"), timeout=20_000)
     net = {"transport": transport}
 
     def client(ctx):
@@ -117,3 +128,66 @@ def test_officer_picks_the_value_to_keep_and_both_stations_see_it(world, qtbot):
     with other.ctx.db.read() as s:
         assert s.execute(select(conflicts.c.resolved_at)).scalar_one() is not None
         assert s.get(Case, case.id).clothing == "red frock"
+
+
+class Gate(httpx.BaseTransport):
+    """Once `hold` is set, lets two more pushes through and holds the third until `go`."""
+
+    def __init__(self, inner: httpx.BaseTransport) -> None:
+        self.inner = inner
+        self.hold, self.held, self.go = threading.Event(), threading.Event(), threading.Event()
+        self.pushes = 0
+
+    def handle_request(self, request):
+        if request.url.path == "/v1/push" and self.hold.is_set():
+            self.pushes += 1
+            if self.pushes == 3:
+                self.held.set()
+                self.go.wait(30)
+        return self.inner.handle_request(request)
+
+
+def test_a_round_shows_how_far_it_got_and_stop_pauses_it_keeping_the_rest(
+    threaded_world, qtbot, monkeypatch
+):
+    from muskan_desktop.cases import CaseService
+    from muskan_desktop.sync import client as client_mod
+    from muskan_desktop.sync.client import oldest_pending
+
+    monkeypatch.setattr(client_mod, "BATCH", 10)
+    win, _other, store, net = threaded_world
+    qtbot.waitUntil(lambda: not win.sync.running, timeout=20_000)  # (the first round)
+    win.sync.timer.stop()
+    gate = Gate(net["transport"])
+    net["transport"] = gate
+    svc = CaseService(win.ctx)
+    before = oldest_pending(win.ctx.db)[0]  # (the window's own audit events)
+    for i in range(30):
+        svc.create({"kind": "missing", "name_latin": f"Child {i}", "sex": "F", "age_years": 5})
+    waiting = oldest_pending(win.ctx.db)[0]
+    assert waiting == before + 60  # the cases and their audit events: six batches or more
+    gate.hold.set()  # the third batch will wait on the network
+    shown = []
+    win.sync.changed.connect(lambda: shown.append(win.sync.label.text()))
+    win.sync.act_sync.trigger()
+    assert gate.held.wait(20)
+    qtbot.waitUntil(lambda: "syncing: sent" in win.sync.label.text(), timeout=10_000)
+    assert win.sync.act_stop.isEnabled()
+    win.sync.act_stop.trigger()  # Sync > Stop syncing
+    gate.go.set()
+    qtbot.waitUntil(lambda: not win.sync.running, timeout=20_000)
+    text = win.sync.label.text()
+    assert "paused" in text and not win.sync.act_stop.isEnabled()
+    assert any(f"syncing: sent 10 of {waiting}" in t for t in shown)
+    left = oldest_pending(win.ctx.db)[0]
+    assert 0 < left < waiting  # what was sent is on the server; the rest waits
+    with store.session() as s:
+        on_server = s.scalar(
+            select(func.count()).select_from(Case).where(Case.name_latin.like("Child %"))
+        )
+    assert on_server >= (waiting - left) // 2
+    assert not win.sync.timer.isActive()  # no round starts by itself while paused
+    win.sync.act_sync.trigger()  # Sync now resumes
+    qtbot.waitUntil(lambda: not win.sync.running, timeout=20_000)
+    assert oldest_pending(win.ctx.db)[0] == 0
+    assert win.sync.label.text().startswith("Online")

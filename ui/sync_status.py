@@ -1,8 +1,10 @@
 """Sync in the window: a status-bar indicator and rounds on a timer, on the "sync" pool.
 
 The indicator says online/offline, how many changes wait and since when, and when the last
-sync succeeded. Rounds run every minute while they succeed and back off (with jitter) while
-the server cannot be reached, so a queue drains without anyone editing or clicking.
+sync succeeded; during a round, how far it has got. Rounds run every minute while they
+succeed and back off (with jitter) while the server cannot be reached, so a queue drains
+without anyone editing or clicking. Sync → Stop syncing ends a round after the batch in
+flight (on a slow or paid connection, say) and pauses rounds until Sync now.
 """
 
 from __future__ import annotations
@@ -31,6 +33,8 @@ from muskan_desktop.sync.client import (
     oldest_pending,
 )
 
+from .tasks import Cancelled, TaskControl, TaskHandle
+
 log = logging.getLogger(__name__)
 INTERVAL_MS = 60_000
 
@@ -47,6 +51,9 @@ class SyncController(QObject):
         self.state = "unknown"  # online / offline / refused / too_old / not_enrolled
         self.failures = 0
         self.running = False
+        self.handle: TaskHandle | None = None
+        self.stage = ""  # what the round is doing (set on the sync thread)
+        self.progress: tuple[int, int] | None = None
         self.last_result: RoundResult | None = None
         self.rng = random.Random()
         self.label = QLabel(win)
@@ -56,10 +63,13 @@ class SyncController(QObject):
         self.timer.timeout.connect(self.sync_now)
         self.act_sync = QAction(win)
         self.act_sync.triggered.connect(self.sync_now)
+        self.act_stop = QAction(win, enabled=False)
+        self.act_stop.triggered.connect(self.stop)
         self.act_conflicts = QAction(win)
         self.act_conflicts.triggered.connect(self.show_conflicts)
         self.menu = win.menuBar().addMenu("")
         self.menu.addAction(self.act_sync)
+        self.menu.addAction(self.act_stop)
         self.menu.addAction(self.act_conflicts)
         self.dialog: Any = None
         self.retranslate()
@@ -70,6 +80,7 @@ class SyncController(QObject):
     def retranslate(self) -> None:
         self.menu.setTitle(self.tr("&Sync"))
         self.act_sync.setText(self.tr("Sync &now"))
+        self.act_stop.setText(self.tr("&Stop syncing"))
         self.act_conflicts.setText(self.tr("&Conflicts to review…"))
         self.refresh()
 
@@ -101,9 +112,19 @@ class SyncController(QObject):
             "refused": self.tr("Access refused"),
             "too_old": self.tr("Upgrade needed"),
             "unknown": self.tr("Not yet synced"),
+            "paused": self.tr("Sync paused (Sync → Sync now resumes)"),
         }
         parts = [words.get(self.state, self.state)]
-        if self.running:
+        if self.running and self.progress is not None and self.progress[1] > 0:
+            done, total = self.progress
+            steps = {
+                "push": self.tr("syncing: sent %1 of %2"),
+                "pull": self.tr("syncing: received %1 of %2"),
+                "photos": self.tr("syncing: photo %1 of %2"),
+            }
+            text = steps.get(self.stage, steps["push"])
+            parts.append(text.replace("%1", f"{done:,}").replace("%2", f"{total:,}"))
+        elif self.running:
             parts.append(self.tr("syncing…"))
         parts.append(self.tr("%n change(s) waiting", "", pending))
         if oldest is not None:
@@ -120,17 +141,52 @@ class SyncController(QObject):
         if ctx is None or self.running or not self._enrolled():
             return
         self.running = True
+        self.progress = None
+        if self.state == "paused":
+            self.state = "unknown"
+        self.act_stop.setEnabled(True)
         self.refresh()
-        self.win.runner.run(
-            lambda _c: self.client_factory(ctx).sync_once(),
+        self.handle = self.win.runner.run(
+            lambda c: self.client_factory(ctx).sync_once(self._reporter(c)),
             on_done=self._done,
             on_error=self._failed,
+            on_progress=self._progressed,
             pool="sync",
             label="sync",
         )
 
-    def _done(self, res: RoundResult) -> None:
+    def _reporter(self, control: TaskControl) -> Callable[[str, int, int], None]:
+        """(On the sync thread.) Each step of a round: stop here if asked, else say how far."""
+
+        def say(stage: str, done: int, total: int) -> None:
+            control.check()
+            self.stage = stage
+            control.progress(done, total)
+
+        return say
+
+    def _progressed(self, done: int, total: int) -> None:
+        self.progress = (done, total)
+        self.refresh()
+
+    def stop(self) -> None:
+        """End the round after the batch in flight and pause rounds until Sync now. (Work
+        already sent is kept by the server; what is left waits in the outbox.)"""
+        self.timer.stop()
+        if self.handle is not None and self.running:
+            self.handle.cancel()
+        else:
+            self.state = "paused"
+            self.refresh()
+
+    def _finished(self) -> None:
         self.running = False
+        self.handle = None
+        self.progress = None
+        self.act_stop.setEnabled(False)
+
+    def _done(self, res: RoundResult) -> None:
+        self._finished()
         self.state = "online"
         self.failures = 0
         self.last_result = res
@@ -140,7 +196,14 @@ class SyncController(QObject):
         self.timer.start(INTERVAL_MS)
 
     def _failed(self, exc: BaseException) -> None:
-        self.running = False
+        self._finished()
+        if isinstance(exc, Cancelled):
+            self.state = "paused"
+            self.label.setToolTip(
+                self.tr("Stopped; what was sent is on the server, the rest waits.")
+            )
+            self.refresh()
+            return
         if isinstance(exc, Offline):
             self.state = "offline"
         elif isinstance(exc, Refused):

@@ -285,12 +285,12 @@
         <translation>जाँच हो रही है…</translation>
     </message>
     <message>
-        <location filename="../../ui/audit_view.py" line="134"/>
+        <location filename="../../ui/audit_view.py" line="151"/>
         <source>The audit trail is intact: %1 events checked.</source>
         <translation>ऑडिट रिकॉर्ड सुरक्षित है: %1 घटनाएँ जाँची गईं।</translation>
     </message>
     <message>
-        <location filename="../../ui/audit_view.py" line="143"/>
+        <location filename="../../ui/audit_view.py" line="160"/>
         <source>The audit trail is broken at row %1 (%2, %3 by %4): this row or the one before it was changed or deleted after it was written.</source>
         <translation>ऑडिट रिकॉर्ड पंक्ति %1 पर टूटा है (%2, %3 — कर्ता %4): यह पंक्ति या इससे पहले वाली पंक्ति लिखे जाने के बाद बदली या हटाई गई।</translation>
     </message>
@@ -1536,112 +1536,112 @@ The station&apos;s register of missing and found children.</source>
 <context>
     <name>OfficersDialog</name>
     <message>
-        <location filename="../../ui/officers_dialog.py" line="146"/>
+        <location filename="../../ui/officers_dialog.py" line="151"/>
         <source>Officer accounts</source>
         <translation>अधिकारी खाते</translation>
     </message>
     <message>
-        <location filename="../../ui/officers_dialog.py" line="149"/>
+        <location filename="../../ui/officers_dialog.py" line="154"/>
         <source>The officers who may log in on this register. Choose an officer, then an action; every change is recorded in the audit trail.</source>
         <translation>इस रजिस्टर पर लॉग इन कर सकने वाले अधिकारी। कोई अधिकारी चुनें, फिर कार्रवाई; हर बदलाव ऑडिट रिकॉर्ड में दर्ज होता है।</translation>
     </message>
     <message>
-        <location filename="../../ui/officers_dialog.py" line="155"/>
+        <location filename="../../ui/officers_dialog.py" line="160"/>
         <source>Login name</source>
         <translation>लॉगिन नाम</translation>
     </message>
     <message>
-        <location filename="../../ui/officers_dialog.py" line="156"/>
+        <location filename="../../ui/officers_dialog.py" line="161"/>
         <source>Full name</source>
         <translation>पूरा नाम</translation>
     </message>
     <message>
-        <location filename="../../ui/officers_dialog.py" line="157"/>
+        <location filename="../../ui/officers_dialog.py" line="162"/>
         <source>Role</source>
         <translation>भूमिका</translation>
     </message>
     <message>
-        <location filename="../../ui/officers_dialog.py" line="158"/>
+        <location filename="../../ui/officers_dialog.py" line="163"/>
         <source>Status</source>
         <translation>स्थिति</translation>
     </message>
     <message>
-        <location filename="../../ui/officers_dialog.py" line="159"/>
+        <location filename="../../ui/officers_dialog.py" line="164"/>
         <source>Failed tries</source>
         <translation>असफल प्रयास</translation>
     </message>
     <message>
-        <location filename="../../ui/officers_dialog.py" line="160"/>
+        <location filename="../../ui/officers_dialog.py" line="165"/>
         <source>Last login</source>
         <translation>अंतिम लॉग इन</translation>
     </message>
     <message>
-        <location filename="../../ui/officers_dialog.py" line="163"/>
+        <location filename="../../ui/officers_dialog.py" line="168"/>
         <source>Add an officer…</source>
         <translation>अधिकारी जोड़ें…</translation>
     </message>
     <message>
-        <location filename="../../ui/officers_dialog.py" line="164"/>
+        <location filename="../../ui/officers_dialog.py" line="169"/>
         <source>Reset password…</source>
         <translation>पासवर्ड रीसेट करें…</translation>
     </message>
     <message>
-        <location filename="../../ui/officers_dialog.py" line="165"/>
+        <location filename="../../ui/officers_dialog.py" line="170"/>
         <source>Unlock</source>
         <translation>अनलॉक करें</translation>
     </message>
     <message>
-        <location filename="../../ui/officers_dialog.py" line="166"/>
+        <location filename="../../ui/officers_dialog.py" line="171"/>
         <source>Disable</source>
         <translation>निष्क्रिय करें</translation>
     </message>
     <message>
-        <location filename="../../ui/officers_dialog.py" line="167"/>
+        <location filename="../../ui/officers_dialog.py" line="172"/>
         <source>Enable</source>
         <translation>सक्रिय करें</translation>
     </message>
     <message>
-        <location filename="../../ui/officers_dialog.py" line="168"/>
+        <location filename="../../ui/officers_dialog.py" line="173"/>
         <source>Close</source>
         <translation>बंद करें</translation>
     </message>
     <message>
-        <location filename="../../ui/officers_dialog.py" line="229"/>
+        <location filename="../../ui/officers_dialog.py" line="234"/>
         <source>Disabled</source>
         <translation>निष्क्रिय</translation>
     </message>
     <message>
-        <location filename="../../ui/officers_dialog.py" line="231"/>
+        <location filename="../../ui/officers_dialog.py" line="236"/>
         <source>Locked until %1</source>
         <translation>%1 तक लॉक</translation>
     </message>
     <message>
-        <location filename="../../ui/officers_dialog.py" line="232"/>
+        <location filename="../../ui/officers_dialog.py" line="237"/>
         <source>Active</source>
         <translation>सक्रिय</translation>
     </message>
     <message>
-        <location filename="../../ui/officers_dialog.py" line="292"/>
+        <location filename="../../ui/officers_dialog.py" line="302"/>
         <source>Officer %1 added.</source>
         <translation>अधिकारी %1 जोड़ा गया।</translation>
     </message>
     <message>
-        <location filename="../../ui/officers_dialog.py" line="310"/>
+        <location filename="../../ui/officers_dialog.py" line="320"/>
         <source>The password of %1 is changed.</source>
         <translation>%1 का पासवर्ड बदल दिया गया है।</translation>
     </message>
     <message>
-        <location filename="../../ui/officers_dialog.py" line="319"/>
+        <location filename="../../ui/officers_dialog.py" line="329"/>
         <source>%1 is unlocked and can log in again.</source>
         <translation>%1 का खाता अनलॉक कर दिया गया है; वे फिर से लॉग इन कर सकते हैं।</translation>
     </message>
     <message>
-        <location filename="../../ui/officers_dialog.py" line="330"/>
+        <location filename="../../ui/officers_dialog.py" line="340"/>
         <source>%1 can log in again.</source>
         <translation>%1 का खाता सक्रिय कर दिया गया है; वे फिर से लॉग इन कर सकते हैं।</translation>
     </message>
     <message>
-        <location filename="../../ui/officers_dialog.py" line="330"/>
+        <location filename="../../ui/officers_dialog.py" line="340"/>
         <source>%1 can no longer log in.</source>
         <translation>%1 का खाता निष्क्रिय कर दिया गया है; वे अब लॉग इन नहीं कर सकते।</translation>
     </message>
@@ -2155,62 +2155,87 @@ The station&apos;s register of missing and found children.</source>
 <context>
     <name>SyncController</name>
     <message>
-        <location filename="../../ui/sync_status.py" line="71"/>
+        <location filename="../../ui/sync_status.py" line="81"/>
         <source>&amp;Sync</source>
         <translation>&amp;सिंक</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_status.py" line="72"/>
+        <location filename="../../ui/sync_status.py" line="82"/>
         <source>Sync &amp;now</source>
         <translation>अभी सिंक &amp;करें</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_status.py" line="73"/>
+        <location filename="../../ui/sync_status.py" line="83"/>
+        <source>&amp;Stop syncing</source>
+        <translation>सिंक &amp;रोकें</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_status.py" line="84"/>
         <source>&amp;Conflicts to review…</source>
         <translation>समीक्षा हेतु &amp;टकराव…</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_status.py" line="93"/>
+        <location filename="../../ui/sync_status.py" line="104"/>
         <source>Sync: not enrolled</source>
         <translation>सिंक: पंजीकृत नहीं</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_status.py" line="94"/>
+        <location filename="../../ui/sync_status.py" line="105"/>
         <source>Enroll this laptop with `muskan enroll` to sync.</source>
         <translation>सिंक के लिए इस लैपटॉप को `muskan enroll` से पंजीकृत करें।</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_status.py" line="99"/>
+        <location filename="../../ui/sync_status.py" line="110"/>
         <source>Online</source>
         <translation>ऑनलाइन</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_status.py" line="100"/>
+        <location filename="../../ui/sync_status.py" line="111"/>
         <source>Offline</source>
         <translation>ऑफ़लाइन</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_status.py" line="101"/>
+        <location filename="../../ui/sync_status.py" line="112"/>
         <source>Access refused</source>
         <translation>पहुँच अस्वीकृत</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_status.py" line="102"/>
+        <location filename="../../ui/sync_status.py" line="113"/>
         <source>Upgrade needed</source>
         <translation>अपग्रेड आवश्यक</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_status.py" line="103"/>
+        <location filename="../../ui/sync_status.py" line="114"/>
         <source>Not yet synced</source>
         <translation>अभी सिंक नहीं हुआ</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_status.py" line="107"/>
+        <location filename="../../ui/sync_status.py" line="115"/>
+        <source>Sync paused (Sync → Sync now resumes)</source>
+        <translation>सिंक रुका है (सिंक → अभी सिंक करें से फिर शुरू)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_status.py" line="121"/>
+        <source>syncing: sent %1 of %2</source>
+        <translation>सिंक: %1 भेजे, कुल %2</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_status.py" line="122"/>
+        <source>syncing: received %1 of %2</source>
+        <translation>सिंक: %1 प्राप्त, कुल %2</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_status.py" line="123"/>
+        <source>syncing: photo %1 of %2</source>
+        <translation>सिंक: फ़ोटो %1, कुल %2</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_status.py" line="128"/>
         <source>syncing…</source>
         <translation>सिंक हो रहा है…</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/sync_status.py" line="108"/>
+        <location filename="../../ui/sync_status.py" line="129"/>
         <source>%n change(s) waiting</source>
         <translation>
             <numerusform>%n बदलाव प्रतीक्षा में</numerusform>
@@ -2218,14 +2243,19 @@ The station&apos;s register of missing and found children.</source>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/sync_status.py" line="110"/>
+        <location filename="../../ui/sync_status.py" line="131"/>
         <source>oldest %1</source>
         <translation>सबसे पुराना %1</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_status.py" line="113"/>
+        <location filename="../../ui/sync_status.py" line="134"/>
         <source>last sync %1</source>
         <translation>अंतिम सिंक %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_status.py" line="203"/>
+        <source>Stopped; what was sent is on the server, the rest waits.</source>
+        <translation>रोका गया; जो भेजा गया वह सर्वर पर है, बाकी प्रतीक्षा में है।</translation>
     </message>
 </context>
 <context>
@@ -2329,17 +2359,17 @@ The station&apos;s register of missing and found children.</source>
 <context>
     <name>obj</name>
     <message>
-        <location filename="../../ui/sync_status.py" line="175"/>
+        <location filename="../../ui/sync_status.py" line="238"/>
         <source>%1 min ago</source>
         <translation>%1 मिनट पहले</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_status.py" line="177"/>
+        <location filename="../../ui/sync_status.py" line="240"/>
         <source>%1 h ago</source>
         <translation>%1 घंटे पहले</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_status.py" line="178"/>
+        <location filename="../../ui/sync_status.py" line="241"/>
         <source>%1 days ago</source>
         <translation>%1 दिन पहले</translation>
     </message>
