@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 from sqlalchemy import select
 
 from muskan_desktop import places
@@ -19,7 +20,14 @@ from muskan_desktop.sync import rows
 from muskan_desktop.sync.tables import outbox, remote_cases
 
 from .conftest import TODAY
-from .sync_helpers import AppTransport, FaultyTransport, Laptop, make_server, ok_plan
+from .sync_helpers import (
+    AppTransport,
+    FaultyTransport,
+    Laptop,
+    make_server,
+    ok_plan,
+    use_memory_keyring,
+)
 
 CHILDREN = ("photos", "lifecycle_events", "tracing_entries", "risk_assessments")
 
@@ -52,6 +60,15 @@ class World:
         for lap in self.laptops:
             lap.close()
         self.store.close()
+
+
+@pytest.fixture(name="world")
+def world_fixture(tmp_path: Path, pg_cluster: Any) -> Any:
+    """A `World` on a fresh PostgreSQL database (tests import it, with `pg_cluster_fixture`)."""
+    use_memory_keyring()
+    w = World(tmp_path, pg_cluster.create_db())
+    yield w
+    w.close()
 
 
 def server_view(store: ServerStore, station_id: str, district: str) -> dict[str, dict[str, Any]]:

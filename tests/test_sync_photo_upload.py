@@ -11,7 +11,6 @@ import random
 import threading
 
 import httpx
-import pytest
 from PIL import Image
 from sqlalchemy import func, insert, select
 
@@ -22,16 +21,11 @@ from muskan_desktop.server.store import ServerStore
 from muskan_desktop.sync import client as client_mod
 
 from .pg import pg_cluster_fixture  # noqa: F401
-from .sync_helpers import station_codes, use_memory_keyring
-from .sync_world import World, check_invariants
-
-
-@pytest.fixture
-def world(tmp_path, pg_cluster):
-    use_memory_keyring()
-    w = World(tmp_path, pg_cluster.create_db())
-    yield w
-    w.close()
+from .sync_helpers import station_codes
+from .sync_world import (
+    check_invariants,
+    world_fixture,  # noqa: F401
+)
 
 
 def _jpeg(i: int) -> bytes:

@@ -11,23 +11,18 @@ from __future__ import annotations
 import hashlib
 
 import psycopg
-import pytest
 from sqlalchemy import select
 
 from muskan_desktop.models import Case, Photo, TracingEntry
 
 from .pg import pg_cluster_fixture  # noqa: F401
-from .sync_helpers import station_codes, use_memory_keyring
-from .sync_world import World, check_invariants
+from .sync_helpers import station_codes
+from .sync_world import (
+    World,
+    check_invariants,
+    world_fixture,  # noqa: F401
+)
 from .test_sync_scenarios import _photo_case, missing, settle
-
-
-@pytest.fixture
-def world(tmp_path, pg_cluster):
-    use_memory_keyring()
-    w = World(tmp_path, pg_cluster.create_db())
-    yield w
-    w.close()
 
 
 class Backup:

@@ -15,16 +15,11 @@ from muskan_desktop.sync.tables import conflicts, outbox
 
 from .conftest import shared_dir
 from .pg import pg_cluster_fixture  # noqa: F401
-from .sync_helpers import station_codes, use_memory_keyring
-from .sync_world import World, check_invariants
-
-
-@pytest.fixture
-def world(tmp_path, pg_cluster):
-    use_memory_keyring()
-    w = World(tmp_path, pg_cluster.create_db())
-    yield w
-    w.close()
+from .sync_helpers import station_codes
+from .sync_world import (
+    check_invariants,
+    world_fixture,  # noqa: F401
+)
 
 
 def missing(lap, name="Ravi", **kw):
