@@ -251,7 +251,10 @@ class SyncMachine(RuleBasedStateMachine):
         if own:
             case = own[pick % len(own)]
             day = max(lap.ctx.today(), case.reported_on)
-            lap.cases().add_tracing_entry(case.id, "called the helpline", day)
+            # A case another laptop (its clock ahead) dated in this one's future takes no
+            # entry yet: the register refuses, and nothing changes.
+            with contextlib.suppress(MuskanError):
+                lap.cases().add_tracing_entry(case.id, "called the helpline", day)
 
     @rule(i=st.integers(0, 3), seed=st.integers(0, 2**32), rate=st.sampled_from([0, 0.1, 0.3, 0.6]))
     def sync(self, i, seed, rate):
