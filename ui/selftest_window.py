@@ -88,6 +88,11 @@ def check_window(home: Path, cases: int) -> str:
     finally:
         win.close()
         app.processEvents()
+        # Work the window started in the background (counts, the alert badge) ends before
+        # the register closes; a read after the close would open it again and leave files
+        # in the test folder.
+        win.runner.wait_all(30_000)
+        app.processEvents()
         ctx = getattr(win, "ctx", None)
         if ctx is not None:
             ctx.db.close()
