@@ -203,13 +203,13 @@ def test_officer_login_api_lockout_unlock_and_reading(world):
     base = [sys.executable, "-m", "muskan_desktop.server.cli"]
     base += ["--home", str(world.root / "server"), "--db", world.store.url]
     env = {k: v for k, v in os.environ.items() if not k.startswith("MUSKAN_")}
-    out = subprocess.run(
-        [*base, "officer", "unlock", "op", "--station", info.code],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=60,
-    )
+
+    def server_cli(*args: str, **extra_env: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [*base, *args], capture_output=True, text=True, env={**env, **extra_env}, timeout=60
+        )
+
+    out = server_cli("officer", "unlock", "op", "--station", info.code)
     assert out.returncode == 0, out.stderr
     token = login("op", PW["op"]).json()["token"]
     r = http.post(
@@ -222,30 +222,15 @@ def test_officer_login_api_lockout_unlock_and_reading(world):
     assert login("op", "operator-pw-9").status_code == 200
     # accounts are per station: the same name at another station is another account
     assert login("op", "operator-pw-9", station=other.code).status_code == 401
-    out = subprocess.run(
-        [*base, "officer", "add", "clerk", "--station", info.code, "--role", "operator"],
-        capture_output=True,
-        text=True,
-        env={**env, "MUSKAN_NEW_PASSWORD": "clerk-pw-12"},
-        timeout=60,
-    )
+    out = server_cli(
+        "officer", "add", "clerk", "--station", info.code, "--role", "operator",
+        MUSKAN_NEW_PASSWORD="clerk-pw-12",
+    )  # fmt: skip
     assert out.returncode == 0, out.stderr
-    out = subprocess.run(
-        [*base, "officer", "list", "--station", info.code],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=60,
-    )
+    out = server_cli("officer", "list", "--station", info.code)
     assert "clerk" in out.stdout and "operator" in out.stdout
     # every login, failure, lock, read and password change through the API is on record
-    out = subprocess.run(
-        [*base, "officer", "log", "--station", info.code],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=60,
-    )
+    out = server_cli("officer", "log", "--station", info.code)
     log = out.stdout
     for action in (
         "officer_login",

@@ -54,6 +54,7 @@ class SyncController(QObject):
         self.handle: TaskHandle | None = None
         self.stage = ""  # what the round is doing (set on the sync thread)
         self.progress: tuple[int, int] | None = None
+        self.queue: tuple[int, dt.datetime | None, str | None] | None = None  # at refresh
         self.last_result: RoundResult | None = None
         self.rng = random.Random()
         self.label = QLabel(win)
@@ -105,7 +106,15 @@ class SyncController(QObject):
             self.label.setToolTip(self.tr("Enroll this laptop with `muskan enroll` to sync."))
             return
         pending, oldest = oldest_pending(ctx.db)
-        last = get_meta(ctx.db, LAST_OK_KEY)
+        self.queue = (pending, oldest, get_meta(ctx.db, LAST_OK_KEY))
+        self._render()
+
+    def _render(self) -> None:
+        """The indicator from the state and the queue as last read (no register access:
+        progress during a round redraws it many times)."""
+        if self.queue is None:
+            return
+        pending, oldest, last = self.queue
         words = {
             "online": self.tr("Online"),
             "offline": self.tr("Offline"),
@@ -167,7 +176,7 @@ class SyncController(QObject):
 
     def _progressed(self, done: int, total: int) -> None:
         self.progress = (done, total)
-        self.refresh()
+        self._render()
 
     def stop(self) -> None:
         """End the round after the batch in flight and pause rounds until Sync now. (Work

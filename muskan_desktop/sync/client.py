@@ -128,24 +128,23 @@ class SyncClient:
                     )
             return self._cred
 
-    def _renew(self, refused: str | None = None) -> None:
+    def _renew(self, refused: str | None) -> None:
         """A new token for the refused one; only once if two threads were refused together
         (the first renewal replaces the refresh token the second would use)."""
         with self._cred_lock:
             cred = self._cred_now()
-            if refused is None or cred.token == refused:
-                self._renew_now(cred)
-
-    def _renew_now(self, cred: credentials.Credential) -> None:
-        r = self._send(
-            "POST",
-            "/v1/token",
-            json={"device_id": cred.device_id, "refresh_token": cred.refresh_token},
-            auth=False,
-        )
-        body = self._json(r)
-        cred.token, cred.expires_at = str(body["token"]), str(body["expires_at"])
-        credentials.save(cred, self.db)
+            if cred.token != refused:
+                return  # the other thread renewed it already
+            body = self._json(
+                self._send(
+                    "POST",
+                    "/v1/token",
+                    json={"device_id": cred.device_id, "refresh_token": cred.refresh_token},
+                    auth=False,
+                )
+            )
+            cred.token, cred.expires_at = str(body["token"]), str(body["expires_at"])
+            credentials.save(cred, self.db)
 
     def _send(
         self,
@@ -274,7 +273,7 @@ class SyncClient:
     def _push_batches(
         self,
         sender: ThreadPoolExecutor,
-        uploads: _PhotosAhead | None,
+        uploads: _PhotosAhead,
         offset: int,
         total: int,
         res: RoundResult,
@@ -338,7 +337,7 @@ class SyncClient:
         offset: int,
         before: tuple[int, Future[dict[str, Any] | None]] | None,
         res: RoundResult,
-        uploads: _PhotosAhead | None = None,
+        uploads: _PhotosAhead,
     ) -> dict[str, Any] | None:
         """(On the sending thread.) Photos first, then the batch; None, sending nothing, if
         the batch before it failed or came back short."""
@@ -438,16 +437,14 @@ class SyncClient:
         with self._cred_lock:
             res.photos_up += n
 
-    def _photos_for(
-        self, batch: Sequence[Any], res: RoundResult, ahead: _PhotosAhead | None
-    ) -> set[str]:
+    def _photos_for(self, batch: Sequence[Any], res: RoundResult, ahead: _PhotosAhead) -> set[str]:
         """(On the sending thread.) When this returns, the photo files `batch` points to are
         on the server; returns those this laptop cannot send."""
         mine = [(int(e["seq"]), sha) for e in batch if (sha := _photo_sha(e))]
         if not mine:
             return set()
-        done = ahead.ready(mine[-1][0]) if ahead is not None else None
-        if ahead is None or ahead.last is None or done is None:  # (stopped short of them)
+        done = ahead.ready(mine[-1][0])
+        if done is None or ahead.last is None:  # (the photo thread stopped short of them)
             return self._upload_shas([sha for _, sha in mine], res)
         later = [sha for seq, sha in mine if seq > ahead.last]  # queued after the push began
         return (done & {sha for _, sha in mine}) | self._upload_shas(later, res)
