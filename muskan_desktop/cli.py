@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .errors import MuskanError, ValidationError
+from .errors import MuskanError, ValidationError, disk_full_error
 from .paths import data_home
 from .validation import FIELDS, parse_date
 
@@ -224,6 +224,7 @@ def main(argv: Sequence[str] | None = None, open_gui: Callable[[Path], int] | No
             print(f"error: {e.field}: {e.message}", file=sys.stderr)
         return exc.exit_code
     except MuskanError as exc:
+        exc = disk_full_error(exc) or exc  # one message for a full disk, whoever noticed it
         print(f"error: {exc.message}", file=sys.stderr)
         return exc.exit_code
     except BrokenPipeError:  # `muskan cases list --json | head`: the reader left early
@@ -232,6 +233,14 @@ def main(argv: Sequence[str] | None = None, open_gui: Callable[[Path], int] | No
     except KeyboardInterrupt:
         print("interrupted; nothing half-written was kept", file=sys.stderr)
         return 130
+    except Exception as exc:
+        # A full disk is the user's to fix, wherever it surfaced (a driver error, an OSError
+        # from a file write); anything else is a bug and keeps its traceback.
+        full = disk_full_error(exc, home)
+        if full is None:
+            raise
+        print(f"error: {full.message}", file=sys.stderr)
+        return full.exit_code
 
 
 READ_ONLY = {

@@ -23,7 +23,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from . import keystore
-from .errors import StorageError
+from .errors import DiskFullError, StorageError, is_disk_full
 from .keystore import RegisterKeys
 from .paths import DB_FILENAME, migrations_dir
 
@@ -48,7 +48,10 @@ class NoRegisterError(StorageError):
 def storage_error(exc: BaseException, path: Path) -> StorageError | None:
     """Turn an SQLite failure into a message a person can act on (None: not an environment
     problem, so a bug)."""
-    text = str(getattr(exc, "orig", exc)).lower()
+    orig = getattr(exc, "orig", exc)
+    text = str(orig).lower()
+    if is_disk_full(exc, path):
+        return DiskFullError(path.parent)
     if "locked" in text or "busy" in text:
         return StorageError(
             f"The register {path} is locked by another program (another Muskan window or "
@@ -64,12 +67,8 @@ def storage_error(exc: BaseException, path: Path) -> StorageError | None:
             f"The register {path} is damaged or is not a Muskan database. Restore it from "
             "a backup (the backups/ folder beside it keeps a copy made before each upgrade)."
         )
-    if "disk is full" in text or "disk full" in text or "no space" in text:
-        return StorageError(
-            f"The disk holding {path} is full; nothing was saved. Free some space and try again."
-        )
     if "unable to open" in text or "disk i/o" in text:
-        return StorageError(f"The register {path} cannot be opened or written: {exc}")
+        return StorageError(f"The register {path} cannot be opened or written: {orig}")
     return None
 
 
@@ -205,13 +204,21 @@ class Database:
         folder.mkdir(parents=True, exist_ok=True)
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
         target = folder / f"muskan-{label}-{stamp}.db"
-        src = connect_raw(self.path, self.keys)
-        dst = connect_raw(target, self.keys)
         try:
-            src.backup(dst)
-        finally:
-            dst.close()
-            src.close()
+            src = connect_raw(self.path, self.keys)
+            try:
+                dst = connect_raw(target, self.keys)
+                try:
+                    src.backup(dst)
+                finally:
+                    dst.close()
+            finally:
+                src.close()
+        except (OSError, *db_errors()) as exc:
+            target.unlink(missing_ok=True)  # half a copy is no copy
+            raise storage_error(exc, target) or StorageError(
+                f"The copy {target} could not be written: {exc}"
+            ) from exc
         return target
 
 
