@@ -17,9 +17,10 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
+from .csvfile import MAX_BYTES, MAX_ROW_CHARS, MAX_ROWS
 from .errors import MuskanError, ValidationError, disk_full_error
 from .paths import data_home
-from .validation import FIELDS, parse_date
+from .validation import FIELDS, NOTE_MAX_LEN, parse_date
 
 log = logging.getLogger("muskan")
 
@@ -29,6 +30,17 @@ def iso_date(text: str) -> dt.date:
         return parse_date(text)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def positive_int(text: str) -> int:
+    """A count such as --limit: a whole number of at least 1 (0 or -5 would list everything)."""
+    try:
+        n = int(text)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number of at least 1")
+    return n
 
 
 def key_value(text: str) -> tuple[str, str]:
@@ -89,7 +101,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     add.add_argument(
         "--face",
-        type=int,
+        type=positive_int,
         metavar="N",
         help="which face is the child's when a photo shows several (1 = leftmost)",
     )
@@ -105,7 +117,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     ls = cs.add_parser("list", help="list cases matching filters")
     _filters(ls)
-    ls.add_argument("--limit", type=int)
+    ls.add_argument(
+        "--limit",
+        type=positive_int,
+        metavar="N",
+        help="list at most N cases (at least 1; default 50, all with --json)",
+    )
     ls.add_argument("--json", action="store_true")
 
     show = cs.add_parser("show", help="show one case with its history")
@@ -128,18 +145,32 @@ def build_parser() -> argparse.ArgumentParser:
 
     lg = cs.add_parser("log", help="add a tracing-effort entry (what was done)")
     lg.add_argument("id")
-    lg.add_argument("text")
+    lg.add_argument("text", help=f"what was done (at most {NOTE_MAX_LEN:,} characters)")
     lg.add_argument("--on", type=iso_date, help="date it was done (default today)")
 
     risk = cs.add_parser("risk", help="record the SHO's risk assessment")
     risk.add_argument("id")
     risk.add_argument("--level", required=True, choices=["low", "medium", "high"])
     risk.add_argument("--check", default="", help="comma-separated checklist items")
-    risk.add_argument("--review-due", type=iso_date)
-    risk.add_argument("--note")
+    risk.add_argument(
+        "--review-due",
+        type=iso_date,
+        help="YYYY-MM-DD, from the day of the assessment to a year later "
+        "(default 7, 15 or 30 days by level)",
+    )
+    risk.add_argument("--note", help=f"at most {NOTE_MAX_LEN:,} characters")
 
-    imp = cs.add_parser("import", help="import a CSV register; every bad row is reported")
-    imp.add_argument("file")
+    imp = cs.add_parser(
+        "import",
+        help="import a CSV register; every bad row is reported",
+        description="Import a CSV register (UTF-8). Every bad row is reported by row number and "
+        f"column and left out; the good rows go in. At most {MAX_BYTES // 1_000_000} MB and "
+        f"{MAX_ROWS:,} rows in one file (split a bigger one); a row of more than "
+        f"{MAX_ROW_CHARS:,} characters, or with a quote that is never closed, is left out. A "
+        "file refused as a whole (not UTF-8 text, binary, too large) imports nothing and says "
+        "so.",
+    )
+    imp.add_argument("file", help="the CSV file (columns: see README)")
     imp.add_argument("--errors", metavar="OUT.csv", help="also save the bad-row report here")
     imp.add_argument("--json", action="store_true")
 

@@ -47,6 +47,16 @@ def _new_password() -> str:
     return first
 
 
+def _at_least_1(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number of at least 1")
+    return n
+
+
 def add_parsers(sub: Any) -> None:
     sub.add_parser("login", help="check an officer's name and password (and record the login)")
 
@@ -70,7 +80,7 @@ def add_parsers(sub: Any) -> None:
     aus = au.add_subparsers(dest="action", metavar="ACTION", required=True)
     aus.add_parser("verify", help="check the hash chain; names the first broken row")
     al = aus.add_parser("list", help="recent audit events, newest first")
-    al.add_argument("--limit", type=int, default=50)
+    al.add_argument("--limit", type=_at_least_1, default=50, metavar="N", help="default 50")
     al.add_argument("--actor")
     al.add_argument("--action", dest="event")
     al.add_argument("--case", dest="case_id")
@@ -78,11 +88,33 @@ def add_parsers(sub: Any) -> None:
 
     bk = sub.add_parser("backup", help="encrypted backup of the data folder, verified restore")
     bks = bk.add_subparsers(dest="action", metavar="ACTION", required=True)
-    bc = bks.add_parser("create", help="write an encrypted archive (passphrase asked)")
+    bc = bks.add_parser(
+        "create",
+        help="write an encrypted archive (passphrase asked); every file is checked first",
+        description="Write an encrypted archive of the data folder. The register must pass its "
+        "integrity check and its audit chain, or nothing is written (exit 4). A photo or "
+        "thumbnail file that is damaged (it no longer decrypts to the SHA-256 it is named by) "
+        "is left out and named on stderr: the archive holds everything else and the exit code "
+        "is 6.",
+    )
     bc.add_argument("file")
-    br = bks.add_parser("restore", help="check an archive, then replace this data folder")
+    br = bks.add_parser(
+        "restore",
+        help="check an archive, then replace this data folder",
+        description="Check the archive completely, then replace this data folder with it (the "
+        "old folder is kept beside it as <folder>.before-restore-<time>). If a photo in it "
+        "does not check out, nothing is restored and the damaged files are named (exit 4); "
+        "with --partial everything else is restored and they are named on stderr (exit 6). "
+        "A data folder whose register cannot be opened (an empty muskan.db, a missing "
+        "keys.json) is replaced without logging in.",
+    )
     br.add_argument("file")
     br.add_argument("--force", action="store_true", help="replace a register that has cases")
+    br.add_argument(
+        "--partial",
+        action="store_true",
+        help="restore what checks out when some photos do not (they are listed; exit 6)",
+    )
 
 
 def cmd_login(ctx: Context, args: argparse.Namespace) -> int:
@@ -195,16 +227,74 @@ def cmd_backup_create(ctx: Context, args: argparse.Namespace) -> int:
     passphrase = _backup_passphrase(confirm=True)
     info = create_backup(ctx, Path(args.file), passphrase)
     print(f"backup written to {args.file}: {info.files} files, {info.bytes} bytes (encrypted)")
-    return 0
+    if not info.left_out:
+        return 0
+    print(
+        f"warning: {len(info.left_out)} photo file(s) did not check out and were LEFT OUT of "
+        "the backup (it holds everything else):",
+        file=sys.stderr,
+    )
+    for line in info.left_out:
+        print(f"  {line}", file=sys.stderr)
+    print(
+        "Add those photos to their cases again (or take them from an older backup); restoring "
+        "this backup needs --partial.",
+        file=sys.stderr,
+    )
+    return EXIT_LEFT_OUT
 
 
 def cmd_backup_restore(ctx: Context, args: argparse.Namespace) -> int:
     from .backup import restore_backup
 
     passphrase = _backup_passphrase(confirm=False)
-    info = restore_backup(ctx, Path(args.file), passphrase, force=args.force)
+    info = restore_backup(ctx, Path(args.file), passphrase, force=args.force, partial=args.partial)
+    return _restored(info, args)
+
+
+def _restored(info: Any, args: argparse.Namespace) -> int:
     print(f"restored {info.files} files from {args.file}; checked: {info.cases} cases")
-    return 0
+    if not info.left_out:
+        return 0
+    print(
+        f"warning: {len(info.left_out)} file(s) in the backup did not check out and were NOT "
+        "restored:",
+        file=sys.stderr,
+    )
+    for line in info.left_out:
+        print(f"  {line}", file=sys.stderr)
+    return EXIT_LEFT_OUT
+
+
+def prepare_restore(args: argparse.Namespace, home: Path) -> None:
+    """Before the register is opened: finish an interrupted restore; and where the register
+    can never be opened (an empty muskan.db, a missing keys.json), restore over it here,
+    since no one can log in to it, and end the command."""
+    from .context import repair_folder
+    from .db import unopenable_message
+
+    repair_folder(home)
+    why = unopenable_message(home)
+    if why is None:
+        return
+    from .backup import restore_unopenable
+    from .context import default_actor
+
+    passphrase = _backup_passphrase(confirm=False)
+    actor = args.officer or default_actor()
+    info = restore_unopenable(home, Path(args.file), passphrase, partial=args.partial, actor=actor)
+    print(f"The register in {home} could not be opened, so it was replaced. {why}", file=sys.stderr)
+    if info.replaced is not None:
+        print(f"The folder as it was is kept as {info.replaced}.", file=sys.stderr)
+    raise SystemExit(_restored(info, args))
+
+
+def prepare_create(args: argparse.Namespace, home: Path) -> None:
+    """Half-written archives of killed `backup create` runs go before a new one starts."""
+    from .restore_journal import clean_stale_archives
+
+    for text in clean_stale_archives(Path(args.file).absolute().parent):
+        print(f"note: {text}", file=sys.stderr)
 
 
 def _backup_passphrase(*, confirm: bool) -> str:
@@ -220,6 +310,13 @@ def _backup_passphrase(*, confirm: bool) -> str:
         raise MuskanError("The two passphrases differ; nothing was written.")
     return first
 
+
+EXIT_LEFT_OUT = 6  # backup.EXIT_LEFT_OUT (not imported: the CLI's start stays light)
+
+PREPARE = {
+    ("backup", "restore"): prepare_restore,
+    ("backup", "create"): prepare_create,
+}
 
 COMMANDS = {
     ("login", None): cmd_login,

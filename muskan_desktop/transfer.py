@@ -2,8 +2,11 @@
 
 Import checks every row with the rules of the case form and reports every bad field of every
 bad row by its spreadsheet row number; the good rows go in together, in one transaction, so a
-file is never half-imported. Export streams rows from the database into a file beside the
-target and renames it at the end, so a crash never leaves a half file under the real name.
+file is never half-imported. A file refused as a whole says that nothing was imported. The file
+is read in bounded memory (csvfile): a row with a cell far too long, or with a quote that is
+never closed, is reported and left out, and the rest goes in. Export streams rows from the
+database into a file beside the target and renames it at the end, so a crash never leaves a
+half file under the real name; CSV cells that a spreadsheet would run as a formula are escaped.
 """
 
 from __future__ import annotations
@@ -27,13 +30,23 @@ from sqlalchemy.orm import Session
 from . import audit
 from .cases import CaseService
 from .context import Context
+from .csvfile import (
+    MAX_BYTES,
+    MAX_ROW_CHARS,
+    MAX_ROWS,
+    Record,
+    escape_cell,
+    read_records,
+    refused,
+    unescape_cell,
+)
 from .domain import INITIAL_STATUS, Kind
 from .errors import FieldError, MuskanError, ValidationError
 from .ids import new_id
 from .models import Case, Station
 from .roles import Action, require
 from .search import SORTABLE, CaseFilter, SearchIndex
-from .validation import FIELDS
+from .validation import FIELDS, shown
 
 Progress = Callable[[int, int], None]
 Cancel = Callable[[], bool]
@@ -81,6 +94,13 @@ Any other column refuses the whole file.
                   station name, or alone picks that district's station
 
 Rows with mistakes are not imported; the report lists each one by row number and column.
+A quote (") that is never closed, or a cell that holds a line break where the column takes one
+line, leaves that row out and names the file's lines that were read as one row.
+Limits: at most {MAX_BYTES // 1_000_000} MB and {MAX_ROWS:,} rows in one file (split a bigger
+one); a row of more than {MAX_ROW_CHARS:,} characters is left out. A file that is not UTF-8
+text (a spreadsheet, a binary file) is refused whole; nothing is imported then.
+Export writes an apostrophe before a cell starting with =, +, -, @ (a phone +91…, too) so a
+spreadsheet never runs it as a formula; import takes that apostrophe off again.
 Excel may rewrite dates and long numbers (phones) when it saves a CSV: format those columns
 as Text before typing, or check them after saving.
 """
@@ -120,7 +140,7 @@ class ImportReport:
         with _atomic(Path(path)) as tmp, tmp.open("w", encoding="utf-8-sig", newline="") as fh:
             w = csv.writer(fh)
             w.writerow(["row", "field", "message"])
-            w.writerows([e.row, e.field, e.message] for e in self.errors)
+            w.writerows([e.row, e.field, escape_cell(e.message)] for e in self.errors)
 
 
 # -- import ---------------------------------------------------------------------------------
@@ -144,13 +164,13 @@ def import_csv(
     report = ImportReport()
     good: list[tuple[int, dict[str, Any], Key]] = []
     bad: dict[int, Key] = {}
-    for rowno, cells in _records(path):
-        done = rowno - header_at
+    for rec in read_records(path):
+        rowno, done = rec.row, rec.row - header_at
         if done > 0 and done % PROGRESS_EVERY == 0:
             _tick(done, 2 * total, progress, cancel, IMPORT_STOP)
-        if done <= 0 or not any(c.strip() for c in cells):
+        if done <= 0 or not (rec.unclosed or rec.overlong or any(c.strip() for c in rec.cells)):
             continue
-        clean, key, errs = _check_row(svc, cols, rowno, cells)
+        clean, key, errs = _check_row(svc, cols, rec)
         if errs:
             report.errors.extend(errs)
             bad[rowno] = key
@@ -194,10 +214,15 @@ def import_csv(
 
 
 def _check_row(
-    svc: CaseService, cols: Sequence[str | None], rowno: int, cells: list[str]
+    svc: CaseService, cols: Sequence[str | None], rec: Record
 ) -> tuple[dict[str, Any], Key, list[RowError]]:
+    rowno, cells = rec.row, [unescape_cell(c) for c in rec.cells]
+    if problem := _unreadable(cols, rec):
+        return {}, (None, None), [problem]
     if len(cells) < len(cols) or any(c.strip() for c in cells[len(cols) :]):
         msg = f"has {len(cells)} cells, the header has {len(cols)}"
+        if rec.first_line != rec.last_line:
+            msg += f" ({rec.lines} of the file were read as this one row: is a quote not closed?)"
         return {}, (None, None), [RowError(rowno, "", msg)]
     raw: dict[str, str] = {}
     errs: list[RowError] = []
@@ -214,6 +239,39 @@ def _check_row(
         return {}, place, errs + _row_errors(rowno, exc.errors)
 
 
+def _column(cols: Sequence[str | None], i: int) -> str:
+    return (cols[i] if i < len(cols) else "") or f"column {i + 1}"
+
+
+def _unreadable(cols: Sequence[str | None], rec: Record) -> RowError | None:
+    """A row that cannot be taken as it stands: a quote never closed, a cell far too long, or a
+    line break where the column holds one line (a quote closed rows later: rows merged)."""
+    if rec.unclosed:
+        return RowError(
+            rec.row,
+            _column(cols, len(rec.cells) - 1),
+            f'a quote (") opened here is never closed, so {rec.lines} of the file (to its end) '
+            "were read as one cell; close the quote and import the rows from here again",
+        )
+    if rec.overlong:
+        return RowError(
+            rec.row,
+            _column(cols, len(rec.cells) - 1),
+            f"is far too long (the row has more than {MAX_ROW_CHARS:,} characters); "
+            "this row was not imported",
+        )
+    for i, cell in enumerate(rec.cells[: len(cols)]):
+        spec = FIELDS.get(cols[i] or "")
+        if ("\n" in cell or "\r" in cell) and not (spec and spec.lines):
+            return RowError(
+                rec.row,
+                _column(cols, i),
+                f"holds a line break: {rec.lines} of the file were read as this one row, "
+                'probably because a quote (") is not closed; this row was not imported',
+            )
+    return None
+
+
 def _row_errors(rowno: int, errors: Iterable[FieldError]) -> list[RowError]:
     return [RowError(rowno, e.field, e.message) for e in errors]
 
@@ -225,44 +283,24 @@ def _tick(done: int, of: int, progress: Progress | None, cancel: Cancel | None, 
         progress(done, of)
 
 
-def _records(path: Path) -> Iterator[tuple[int, list[str]]]:
-    """The file's records, numbered as a spreadsheet numbers its rows (from 1)."""
-    not_text = MuskanError(
-        f'{path.name} is not a UTF-8 CSV file. In Excel use Save As, "CSV UTF-8 (Comma delimited)".'
-    )
-
-    def lines(fh: Iterable[str]) -> Iterator[str]:
-        for line in fh:
-            if "\x00" in line:  # UTF-16, a spreadsheet or some other binary file
-                raise not_text
-            yield line
-
-    try:
-        with path.open(encoding="utf-8-sig", newline="") as fh:
-            reader = csv.reader(lines(fh))
-            try:
-                yield from enumerate(reader, 1)
-            except csv.Error as exc:
-                raise MuskanError(f"{path.name}, line {reader.line_num}: {exc}") from exc
-    except UnicodeDecodeError:
-        raise not_text from None
-    except OSError as exc:
-        raise MuskanError(f"Cannot read {path}: {exc.strerror or exc}") from exc
-
-
 def _survey(path: Path) -> tuple[int, list[str], int]:
     """A first pass: the header's row number, the header, and how many rows follow it."""
     header_at, header, total, data = 0, [], 0, False
-    for rowno, cells in _records(path):
-        blank = not any(c.strip() for c in cells)
+    for rec in read_records(path):
+        blank = not (rec.unclosed or rec.overlong or any(c.strip() for c in rec.cells))
         if header_at:
             total, data = total + 1, data or not blank
+        elif rec.unclosed or rec.overlong:
+            raise refused(
+                f"{path.name}: the header row ({rec.lines}) cannot be read: "
+                + ("a quote in it is never closed." if rec.unclosed else "it is far too long.")
+            )
         elif not blank:
-            header_at, header = rowno, cells
+            header_at, header = rec.row, rec.cells
     if not header_at:
-        raise MuskanError(f"{path.name} is empty: it needs a header row and a row per case.")
+        raise refused(f"{path.name} is empty: it needs a header row and a row per case.")
     if not data:
-        raise MuskanError(f"{path.name} has a header row but no cases.")
+        raise refused(f"{path.name} has a header row but no cases.")
     return header_at, header, total
 
 
@@ -276,14 +314,14 @@ def _import_columns(header: Sequence[str], file: str) -> list[str | None]:
         names = []
         for h, c in unknown:
             near = difflib.get_close_matches(c, known, n=1)
-            names.append(f"'{h}'" + (f" (did you mean {near[0]}?)" if near else ""))
+            names.append(f"'{shown(h)}'" + (f" (did you mean {near[0]}?)" if near else ""))
         raise MuskanError(
             f"{file} has columns Muskan does not know: {', '.join(names)}. Rename or remove "
             "them; nothing was imported."
         )
     twice = sorted({c for c in cols if c and cols.count(c) > 1})
     if twice:
-        raise MuskanError(f"{file} has these columns more than once: {', '.join(twice)}.")
+        raise refused(f"{file} has these columns more than once: {', '.join(twice)}.")
     missing = [c for c in REQUIRED_COLUMNS if c not in cols]
     if missing:
         raise MuskanError(
@@ -355,11 +393,17 @@ def _write_csv(tmp: Path, rows: Iterator[list[Any]]) -> int:
         w = csv.writer(fh)
         w.writerow(EXPORT_COLUMNS)
         for row in rows:
-            w.writerow(
-                ["" if v is None else v.isoformat() if isinstance(v, dt.date) else v for v in row]
-            )
+            w.writerow([_csv_cell(v) for v in row])
             n += 1
     return n
+
+
+def _csv_cell(v: Any) -> Any:
+    if v is None:
+        return ""
+    if isinstance(v, dt.date):
+        return v.isoformat()
+    return escape_cell(v) if isinstance(v, str) else v  # "=…", "+91…" are not run by Excel
 
 
 def _write_xlsx(tmp: Path, rows: Iterator[list[Any]]) -> int:

@@ -26,6 +26,7 @@ class FieldSpec:
     max_len: int = 200
     choices: tuple[str, ...] = ()
     kinds: tuple[str, ...] = ("missing", "found")
+    lines: bool = False  # free text that may run over several lines (a multi-line box)
 
 
 def _f(name: str, type_: str, label: str, **kw: Any) -> FieldSpec:
@@ -48,8 +49,8 @@ FIELDS: dict[str, FieldSpec] = {
         _f("complexion", "text", "Complexion", max_len=40),
         _f("hair", "text", "Hair", max_len=80),
         _f("eyes", "text", "Eyes", max_len=80),
-        _f("identification_marks", "text", "Identification marks", max_len=1000),
-        _f("clothing", "text", "Clothing", max_len=1000),
+        _f("identification_marks", "text", "Identification marks", max_len=1000, lines=True),
+        _f("clothing", "text", "Clothing", max_len=1000, lines=True),
         _f("languages", "text", "Languages spoken"),
         _f("reported_on", "date", "Date reported"),
         _f("fir_number", "text", "FIR number", max_len=40, kinds=M),
@@ -59,19 +60,19 @@ FIELDS: dict[str, FieldSpec] = {
         _f("sections", "text", "Sections of law", kinds=M),
         _f("last_seen_on", "date", "Last seen on", kinds=M),
         _f("last_seen_time", "time", "Last seen at (time)", kinds=M),
-        _f("last_seen_place", "text", "Last seen at (place)", max_len=1000, kinds=M),
-        _f("circumstances", "text", "Circumstances", max_len=4000, kinds=M),
+        _f("last_seen_place", "text", "Last seen at (place)", max_len=1000, lines=True, kinds=M),
+        _f("circumstances", "text", "Circumstances", max_len=4000, lines=True, kinds=M),
         _f("category", "enum", "Category", choices=tuple(Category), kinds=M),
         _f("guardian_name", "text", "Guardian's name", kinds=M),
         _f("guardian_relation", "text", "Relation to child", max_len=40, kinds=M),
         _f("guardian_phone", "phone", "Guardian's phone", kinds=M),
-        _f("guardian_address", "text", "Guardian's address", max_len=1000, kinds=M),
+        _f("guardian_address", "text", "Guardian's address", max_len=1000, lines=True, kinds=M),
         _f("investigating_officer", "text", "Investigating officer", kinds=M),
         _f("found_on", "date", "Found on", kinds=F),
-        _f("found_place", "text", "Found at (place)", max_len=1000, kinds=F),
+        _f("found_place", "text", "Found at (place)", max_len=1000, lines=True, kinds=F),
         _f("found_by", "text", "Found by", kinds=F),
         _f("cci_name", "text", "Child care institution", kinds=F),
-        _f("cci_address", "text", "CCI address", max_len=1000, kinds=F),
+        _f("cci_address", "text", "CCI address", max_len=1000, lines=True, kinds=F),
         _f("cci_contact", "phone", "CCI phone", kinds=F),
         _f("cwc_order", "text", "CWC order", kinds=F),
     ]
@@ -80,6 +81,97 @@ FIELDS: dict[str, FieldSpec] = {
 DATE_FIELDS = tuple(n for n, s in FIELDS.items() if s.type == "date")
 _TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 _REF = re.compile(r"^[0-9A-Za-z\u0900-\u097F/\-. ]+$")
+
+NOTE_MAX_LEN = 4000  # a tracing entry, a risk note, a step's note: as long as circumstances
+# a lifecycle step's text as long as its register column; the others (places, teams) NOTE_MAX_LEN
+DETAIL_MAX_LEN = {"restored_to": 200, "restored_relation": 40, "identified_as": 200}
+RISK_REVIEW_MAX_DAYS = 366  # a risk is looked at again within a year
+# Characters that change the order text is shown in ("Trojan Source"): a name would read one
+# way on screen and be stored, searched and printed another. Hindi needs none of them; the
+# joiners that shape Devanagari conjuncts (ZWNJ U+200C, ZWJ U+200D) are allowed.
+_BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_CONTROL_ONE_LINE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_CONTROL_LINES = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+FORMULA_START = "=+-@"  # a spreadsheet runs a cell starting with one of these as a formula
+
+
+class TextError(ValueError):
+    """What is wrong with a piece of text, with the stable code the window translates."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def shown(text: str, limit: int = 40) -> str:
+    """A value as a message may quote it: short, and with no invisible or control characters."""
+    text = _CONTROL_ONE_LINE.sub("\ufffd", _BIDI.sub("\ufffd", text))
+    return text if len(text) <= limit else text[: limit - 1] + "\u2026"
+
+
+def clean_text(
+    text: str, *, max_len: int = NOTE_MAX_LEN, lines: bool = True, formula: bool = False
+) -> str:
+    """Free text stripped, or TextError: too long, a direction-changing or control character,
+    a line break where the field holds one line, or (`formula`) a spreadsheet formula start."""
+    text = text.strip()
+    if len(text) > max_len:
+        raise TextError("too_long", f"is too long ({len(text):,} characters; at most {max_len:,})")
+    if m := _BIDI.search(text):
+        raise TextError(
+            "bidi_control",
+            f"holds an invisible character that changes the direction of text "
+            f"(U+{ord(m.group()):04X}), so it would show differently from what is stored; "
+            "type it again without pasting",
+        )
+    if not lines and ("\n" in text or "\r" in text):
+        raise TextError("line_break", "must be on one line (it holds a line break)")
+    if m := (_CONTROL_LINES if lines else _CONTROL_ONE_LINE).search(text):
+        raise TextError(
+            "control_char", f"holds a control character (U+{ord(m.group()):04X}); remove it"
+        )
+    if formula and text[:1] in FORMULA_START and text.strip("-"):
+        raise TextError(
+            "formula_start",
+            f"cannot start with '{text[0]}': a spreadsheet would run it as a formula",
+        )
+    return text
+
+
+def text_errors(
+    field: str, value: Any, *, max_len: int = NOTE_MAX_LEN, lines: bool = True
+) -> list[FieldError]:
+    """The problems of a free-text value outside the case form (a tracing entry, a note)."""
+    if value is None:
+        return []
+    try:
+        clean_text(str(value), max_len=max_len, lines=lines)
+    except TextError as exc:
+        return [FieldError(field, exc.code, str(exc))]
+    return []
+
+
+def review_due_errors(review_due: dt.date, assessed_on: dt.date) -> list[FieldError]:
+    """A risk review is due on or after the day of the assessment, and within a year."""
+    if review_due < assessed_on:
+        return [
+            FieldError(
+                "review_due",
+                "before_assessment",
+                f"{review_due.isoformat()} is before the assessment ({assessed_on.isoformat()}); "
+                "a review falls on or after the day the risk is assessed",
+            )
+        ]
+    if review_due > assessed_on + dt.timedelta(days=RISK_REVIEW_MAX_DAYS):
+        return [
+            FieldError(
+                "review_due",
+                "too_far",
+                f"{review_due.isoformat()} is more than a year after the assessment; "
+                "review a risk at least once a year",
+            )
+        ]
+    return []
 
 
 def parse_date(value: Any) -> dt.date:
@@ -90,7 +182,7 @@ def parse_date(value: Any) -> dt.date:
         return value
     text = str(value).strip()
     if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-        raise ValueError(f"'{text}' is not a date in the form YYYY-MM-DD")
+        raise ValueError(f"'{shown(text)}' is not a date in the form YYYY-MM-DD")
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
@@ -104,16 +196,16 @@ def normalise_phone(value: str) -> str:
     text = value.strip()
     digits = re.sub(r"\D", "", text)
     if len(digits) < 6:
-        raise ValueError(f"'{text}' is too short for a phone number")
+        raise ValueError(f"'{shown(text)}' is too short for a phone number")
     try:
         number = phonenumbers.parse(text, "IN")
     except phonenumbers.NumberParseException:
-        raise ValueError(f"'{text}' is not a phone number") from None
+        raise ValueError(f"'{shown(text)}' is not a phone number") from None
     if number.country_code != 91:
-        raise ValueError(f"'{text}' is not an Indian number (+91)")
+        raise ValueError(f"'{shown(text)}' is not an Indian number (+91)")
     if not phonenumbers.is_valid_number(number):
         raise ValueError(
-            f"'{text}' is not a valid Indian number: a mobile has 10 digits starting 6-9; "
+            f"'{shown(text)}' is not a valid Indian number: a mobile has 10 digits starting 6-9; "
             "a landline has its STD code"
         )
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
@@ -129,23 +221,21 @@ def _parse_one(spec: FieldSpec, raw: Any) -> Any:
             return raw
         text = str(raw).strip()
         if not re.fullmatch(r"\d{1,3}", text):
-            raise ValueError(f"'{text}' is not a whole number")
+            raise ValueError(f"'{shown(text)}' is not a whole number")
         return int(text)
     text = str(raw).strip()
     if spec.type == "enum":
         if text not in spec.choices:
-            raise ValueError(f"'{text}' is not one of: {', '.join(spec.choices)}")
+            raise ValueError(f"'{shown(text)}' is not one of: {', '.join(spec.choices)}")
         return text
     if spec.type == "time":
         m = _TIME.match(text)
         if not m:
-            raise ValueError(f"'{text}' is not a time in the form HH:MM (24-hour)")
+            raise ValueError(f"'{shown(text)}' is not a time in the form HH:MM (24-hour)")
         return f"{int(m.group(1)):02d}:{m.group(2)}"
     if spec.type == "phone":
         return normalise_phone(text)
-    if len(text) > spec.max_len:
-        raise ValueError(f"is too long ({len(text)} characters; at most {spec.max_len})")
-    return text
+    return clean_text(text, max_len=spec.max_len, lines=spec.lines, formula=True)
 
 
 def _is_blank(raw: Any) -> bool:
@@ -177,7 +267,8 @@ def clean_case(
         try:
             out[name] = _parse_one(spec, value)
         except ValueError as exc:
-            errors.append(FieldError(name, f"bad_{spec.type}", str(exc)))
+            code = exc.code if isinstance(exc, TextError) else f"bad_{spec.type}"
+            errors.append(FieldError(name, code, str(exc)))
     merged = {**(existing or {}), **out}
     bad = {e.field for e in errors}
     errors.extend(_rules(merged, today=today, bad=bad, partial=partial))
