@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import os
 import re
 from dataclasses import dataclass
 
@@ -31,8 +30,22 @@ from .roles import ROLE_LABELS, Action, Role, require
 
 log = logging.getLogger(__name__)
 
-MAX_FAILURES = int(os.environ.get("MUSKAN_MAX_LOGIN_FAILURES", "5"))
+# Fixed in code, not configurable from the environment (anyone who can set a variable for
+# the app would lift the lockout).
+MAX_FAILURES = 5
 LOCK_MINUTES = 15
+# Every failed login says the same, whatever failed (unknown name, wrong password, locked or
+# disabled account), so that a login does not tell which names exist.
+LOGIN_FAILED = (
+    "Wrong officer name or password, or the account is locked or disabled. "
+    f"{MAX_FAILURES} wrong passwords in a row lock an account for {LOCK_MINUTES} minutes; "
+    "the SHO can unlock it sooner."
+)
+SERVER_LOGIN_FAILED = (
+    "Wrong station, officer name or password, or the account is locked or disabled. "
+    f"{MAX_FAILURES} wrong passwords in a row lock an account for {LOCK_MINUTES} minutes; "
+    "the server's administrator can unlock it sooner."
+)
 MIN_PASSWORD = 8
 _USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{1,39}")
 _hasher = PasswordHasher()  # argon2id, t=3, m=64 MiB, p=4
@@ -121,7 +134,7 @@ class AccountService:
         """Check a password; on success the context acts as this officer from now on.
 
         A failure is counted (and audited) in its own committed transaction before the error
-        is raised; the message never says whether the name or the password was wrong.
+        is raised; every failure says the same (LOGIN_FAILED) and costs the same work.
         """
         name = normalize_username(username)
         now = self.ctx.clock()
@@ -138,17 +151,17 @@ class AccountService:
     def _check(
         self, s: Session, o: Officer | None, name: str, password: str, now: dt.datetime, ch: str
     ) -> OfficerInfo | str:
-        wrong = "Wrong officer name or password."
         actor = self.ctx.actor
         self.ctx.actor = name or "?"
         try:
             if o is None or not o.active:
                 _hasher.hash("timing")  # the same work as a real check: names are not probed
                 audit.record(s, self.ctx, "login_failed", "officer", None, channel=ch)
-                return wrong if o is None else "This account is disabled; ask the SHO."
+                return LOGIN_FAILED
             if o.locked_until is not None and o.locked_until > now:
+                _verify(o.password_hash, password)  # (the same work again)
                 audit.record(s, self.ctx, "login_refused_locked", "officer", o.id, channel=ch)
-                return _locked_message(o.locked_until, now)
+                return LOGIN_FAILED
             if not _verify(o.password_hash, password):
                 o.failed_logins += 1
                 details: dict[str, object] = {"channel": ch, "failures": o.failed_logins}
@@ -157,10 +170,9 @@ class AccountService:
                     o.failed_logins = 0
                     audit.record(s, self.ctx, "account_locked", "officer", o.id, **details)
                     log.warning("an officer account was locked after repeated failures")
-                    return _locked_message(o.locked_until, now)
+                    return LOGIN_FAILED
                 audit.record(s, self.ctx, "login_failed", "officer", o.id, **details)
-                left = MAX_FAILURES - o.failed_logins
-                return f"{wrong} {left} more wrong attempt(s) lock the account."
+                return LOGIN_FAILED
             if _hasher.check_needs_rehash(o.password_hash):
                 o.password_hash = _hasher.hash(password)
             o.failed_logins = 0
@@ -289,14 +301,6 @@ def _verify(stored: str, password: str) -> bool:
         return _hasher.verify(stored, password)
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return False
-
-
-def _locked_message(until: dt.datetime, now: dt.datetime) -> str:
-    minutes = max(1, int((until - now).total_seconds() // 60) + 1)
-    return (
-        f"This account is locked after {MAX_FAILURES} wrong passwords. Try again in "
-        f"{minutes} minute(s), or ask the SHO to unlock it."
-    )
 
 
 def role_label(role: Role | str) -> str:

@@ -8,6 +8,7 @@ and a message, and the laptop keeps its outbox until it is upgraded.
 from typing import Annotated, Any, NotRequired
 
 from fastapi import Depends, FastAPI, Header, Query, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field, with_config
 from sqlalchemy.exc import DataError, OperationalError
@@ -16,6 +17,15 @@ from typing_extensions import TypedDict
 from muskan_desktop.roles import Action, can
 
 from . import officers, protocol
+from .http_errors import (
+    ErrorBarrier,
+    FiniteJSONRoute,
+    NonFiniteNumber,
+    non_finite_handler,
+    validation_handler,
+)
+from .limits import Limits
+from .limits import attach as attach_limits
 from .officers import ServerOfficer
 from .store import AuthError, Device, ServerStore
 
@@ -105,13 +115,25 @@ def _schema_ok(version: str | None) -> None:
         )
 
 
-def create_app(store: ServerStore) -> FastAPI:
+def create_app(store: ServerStore, limits: Limits | None = None) -> FastAPI:
+    """The API on `store`. Requests are size-limited before they are read and failed logins
+    throttled per client (limits.py); bodies parse with NaN/Infinity refused, and neither a
+    422 nor the log repeats what a request held (http_errors.py)."""
+    limits = limits or Limits.from_env()
     app = FastAPI(
         title="Muskan central server",
         version=str(PROTOCOL),
         description="Offline-first sync for Muskan Desktop station laptops.",
+        # spans and OpenTelemetry logs carry exception messages (request values); metrics
+        # carry none
+        telemetry={"tracing": False, "logs": False, "operation_spans": False},
     )
+    app.router.route_class = FiniteJSONRoute
     app.state.store = store
+    app.state.login_failures = attach_limits(app, store, limits)
+    app.add_middleware(ErrorBarrier)  # outermost of ours: nothing below logs a message
+    app.add_exception_handler(NonFiniteNumber, non_finite_handler)
+    app.add_exception_handler(RequestValidationError, validation_handler(app))
 
     @app.exception_handler(ApiError)
     async def _api_error(_req: Request, exc: ApiError) -> JSONResponse:

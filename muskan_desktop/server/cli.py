@@ -45,6 +45,12 @@ def server_home(override: str | None) -> Path:
     return Path(platformdirs.user_data_dir("MuskanServer", appauthor=False))
 
 
+def _megabytes(text: str) -> int:
+    if not text.isdigit() or not 1 <= int(text) <= 1024:
+        raise argparse.ArgumentTypeError(f"give a whole number of MB from 1 to 1024, not {text!r}")
+    return int(text)
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="muskan-server", description=__doc__.split("\n\n")[0])
     p.add_argument("--home", metavar="DIR", help="the server's data folder (photos, SQLite)")
@@ -57,6 +63,13 @@ def build_parser() -> argparse.ArgumentParser:
     sv.add_argument("--ssl-certfile", help="TLS certificate (PEM); or run behind a reverse proxy")
     sv.add_argument("--ssl-keyfile", help="TLS private key (PEM)")
     sv.add_argument("--workers", type=int, default=1)
+    sv.add_argument(
+        "--max-push-mb",
+        type=_megabytes,
+        metavar="MB",
+        help="the largest push a laptop may send (default 32, or MUSKAN_SERVER_MAX_PUSH_MB); "
+        "a laptop's batch of 2,000 filled-in cases is about 4 MB",
+    )
 
     st = sub.add_parser("station", help="station accounts")
     sts = st.add_subparsers(dest="action", required=True)
@@ -227,10 +240,13 @@ def serve(home: Path, url: str | None, args: argparse.Namespace) -> int:
     import uvicorn
 
     from .app import create_app
+    from .http_errors import log_config
+    from .limits import Limits
     from .store import ServerStore
 
+    limits = Limits.from_env(args.max_push_mb)
     store = ServerStore(home, url)
-    app = create_app(store)
+    app = create_app(store, limits)
     tune_gc()
     print(f"Muskan server on {args.host}:{args.port}, data in {home}", file=sys.stderr)
     uvicorn.run(
@@ -239,6 +255,11 @@ def serve(home: Path, url: str | None, args: argparse.Namespace) -> int:
         port=args.port,
         ssl_certfile=args.ssl_certfile,
         ssl_keyfile=args.ssl_keyfile,
+        # h11 (not httptools, should it be installed): its limit on a request's line and
+        # headers, 16 KB, is the one we know; bodies are limited by the app (limits.py)
+        http="h11",
+        h11_max_incomplete_event_size=16 * 1024,
+        log_config=log_config(),  # tracebacks without exception messages (request values)
         log_level="warning",
         access_log=False,  # requests carry case ids; keep them out of plain logs
     )

@@ -28,8 +28,8 @@ from sqlalchemy.orm import Session
 from muskan_desktop.accounts import (
     LOCK_MINUTES,
     MAX_FAILURES,
+    SERVER_LOGIN_FAILED,
     _hasher,
-    _locked_message,
     _verify,
     check_password,
     normalize_username,
@@ -193,9 +193,11 @@ def list_officers(store: ServerStore, station: str | None = None) -> list[dict[s
 # -- login through the API -----------------------------------------------------------------------
 def login(store: ServerStore, station: str, username: str, password: str) -> dict[str, Any]:
     """An officer token for reading (15 minutes). Failures count towards the lockout and are
-    on record; the message never says whether the station, the name or the password was
-    wrong."""
-    wrong = AuthError("bad_login", "Wrong station, officer name or password.")
+    on record. Every failure gets the same answer (401, SERVER_LOGIN_FAILED) and costs the
+    same work: an unknown station or name, a wrong password, a locked or disabled account
+    cannot be told apart, so the API never says "locked" (the administrator sees it in
+    `officer list`, the officer in the message's "or locked")."""
+    wrong = AuthError("bad_login", SERVER_LOGIN_FAILED)
     try:
         st = store.find_station(station)
     except NotFoundError:
@@ -214,10 +216,12 @@ def login(store: ServerStore, station: str, username: str, password: str) -> dic
             _log(s, st.id, name or "?", "officer_login_failed", now, channel="api")
             failure = wrong
         elif o.locked_until is not None and o.locked_until > now:
+            _verify(o.password_hash, password)  # (the same work as any other answer)
             _log(s, st.id, name, "officer_login_refused_locked", now, channel="api")
-            failure = AuthError("locked", _locked_message(o.locked_until, now))
+            failure = wrong
         elif not _verify(o.password_hash, password):
-            failure = _count_failure(s, o, now) or wrong
+            _count_failure(s, o, now)
+            failure = wrong
         else:
             s.execute(
                 update(schema.officers)
@@ -244,14 +248,14 @@ def login(store: ServerStore, station: str, username: str, password: str) -> dic
     raise failure  # committed above: the failure counts and is on record
 
 
-def _count_failure(s: Session, o: Any, now: dt.datetime) -> AuthError | None:
-    """A wrong password: counted; the MAX_FAILURES-th locks the account (its error)."""
+def _count_failure(s: Session, o: Any, now: dt.datetime) -> None:
+    """A wrong password: counted; the MAX_FAILURES-th locks the account (said to nobody)."""
     where = schema.officers.c.id == o.id
     failures = o.failed_logins + 1
     if failures < MAX_FAILURES:
         s.execute(update(schema.officers).where(where).values(failed_logins=failures))
         _log(s, o.station_id, o.username, "officer_login_failed", now, failures=failures)
-        return None
+        return
     until = now + dt.timedelta(minutes=LOCK_MINUTES)
     s.execute(
         update(schema.officers)
@@ -259,7 +263,6 @@ def _count_failure(s: Session, o: Any, now: dt.datetime) -> AuthError | None:
         .values(failed_logins=0, locked_until=until, updated_at=now)
     )
     _log(s, o.station_id, o.username, "officer_locked", now, channel="api")
-    return AuthError("locked", _locked_message(until, now))
 
 
 def authenticate(store: ServerStore, token: str | None) -> ServerOfficer:
