@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import getpass
+import logging
 import os
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,6 +16,8 @@ from sqlalchemy import select
 from .db import Database
 from .ids import new_id
 from .models import Meta
+
+log = logging.getLogger(__name__)
 
 # session.info keys the outbox reads (sync/outbox.py ACTOR and ROLE)
 ACTOR_INFO = "muskan_actor"
@@ -39,6 +43,9 @@ class Context:
     # The acting officer's role (roles.Role); open_context sets it from the login, or SHO
     # while the register has no accounts yet (set-up mode). "" allows nothing.
     role: str = "sho"
+    # What opening the folder had to repair first (an interrupted restore finished or rolled
+    # back, leftovers of a killed backup removed), for the window to show.
+    notices: list[str] = field(default_factory=list)
 
     def __setattr__(self, name: str, value: object) -> None:
         object.__setattr__(self, name, value)
@@ -76,11 +83,16 @@ def open_context(
     actor: str | None = None,
     password: str | Callable[[], str] | None = None,
     login: bool = True,
+    notify: Callable[[str], None] | None = None,
 ) -> Context:
     """Open the register and log in. With no accounts yet (set-up mode) the actor is the SHO.
     Otherwise the officer (`actor`, else MUSKAN_OFFICER, else the OS user) logs in with
     `password` (else MUSKAN_PASSWORD); `login=False` leaves the context allowed nothing
-    until the window's login dialog logs someone in."""
+    until the window's login dialog logs someone in.
+
+    First an interrupted `backup restore` is finished or rolled back, and what killed
+    backups left behind is removed; each is told to `notify` (default: stderr)."""
+    notices = repair_folder(Path(home), notify)
     db = Database.open(home, create=create)
     try:
         device = get_meta(db, "device_id")
@@ -95,7 +107,7 @@ def open_context(
             finish_folder(home, db.keys)
             with db.write() as s:
                 s.merge(Meta(key="folder_encrypted", value="1"))
-        ctx = Context(db=db, actor=actor or default_actor(), device=device)
+        ctx = Context(db=db, actor=actor or default_actor(), device=device, notices=notices)
         if db.keys is not None and get_meta(db, "audit_anchor") is None:
             from . import audit  # a new trail, or one from before anchoring
 
@@ -105,6 +117,27 @@ def open_context(
         db.close()
         raise
     return ctx
+
+
+def repair_folder(home: Path, notify: Callable[[str], None] | None = None) -> list[str]:
+    """Finish or roll back an interrupted restore into `home`; remove the staging files of
+    backups and restores whose process is gone. Returns what was done."""
+    from .restore_journal import clean_stale, recover
+
+    notices = recover(home)
+    try:
+        notices += clean_stale(home)
+    except OSError as exc:  # a read-only parent folder: leftovers stay, the register opens
+        log.warning("could not remove leftovers of a killed backup: %s", exc.strerror)
+    for text in notices:
+        log.info("%s", text)  # (a warning would reach stderr twice before logging is set up)
+        (notify or _to_stderr)(text)
+    return notices
+
+
+def _to_stderr(text: str) -> None:
+    if sys.stderr is not None:  # the window started without a console has none
+        print(f"note: {text}", file=sys.stderr)
 
 
 def _log_in(

@@ -72,6 +72,56 @@ def storage_error(exc: BaseException, path: Path) -> StorageError | None:
     return None
 
 
+class EmptyRegisterError(NoRegisterError):
+    """muskan.db is there but holds nothing (0 bytes): never start a new register over it,
+    which would orphan the photos and keys beside it."""
+
+
+def empty_register_message(home: Path) -> str:
+    photos = home / "photos"
+    n = sum(1 for p in photos.rglob("*") if p.is_file()) if photos.is_dir() else 0
+    kept = (
+        f"The photos ({n} files) are still in {photos}; they come back with the register. "
+        if n
+        else ""
+    )
+    return (
+        f"There is no case register in {home}: {DB_FILENAME} is there but empty (0 bytes), "
+        "so its cases were lost (an interrupted copy, a full disk or a crash while it was "
+        f"written). Muskan will not start a new register over it. {kept}Restore the folder "
+        "from a backup with `muskan backup restore FILE`; or, to start a new register, move "
+        f"the empty {DB_FILENAME} away first."
+    )
+
+
+def missing_keys_message(home: Path) -> str:
+    return (
+        f"The register's key file {keystore.KEYFILE} is missing from {home}, so the register "
+        f"{home / DB_FILENAME} (encrypted with the keys it names) cannot be opened; nothing "
+        f"was changed. Put {keystore.KEYFILE} back from a copy of this folder (a copy made "
+        "with it, or the folder kept as *.before-restore-*), or restore the folder from a "
+        "backup with `muskan backup restore FILE`."
+    )
+
+
+def unopenable_message(home: Path) -> str | None:
+    """Why the register in `home` can never be opened as it is (an empty muskan.db, a missing
+    keys.json), so that only a restore helps; None when it may open."""
+    path = home / DB_FILENAME
+    try:
+        if not path.is_file():
+            return None
+        if path.stat().st_size == 0:
+            return empty_register_message(home)
+        with path.open("rb") as fh:
+            plain = fh.read(16) == SQLITE_HEADER
+    except OSError:
+        return None
+    if not plain and not keystore.has_keys(home):
+        return missing_keys_message(home)
+    return None
+
+
 class Database:
     """An open register: an engine, a session factory for reads and one for writes."""
 
@@ -94,6 +144,8 @@ class Database:
         """Open (and if allowed create) the register in `home`, migrating it to this version."""
         path = home / DB_FILENAME
         exists = path.exists() and path.stat().st_size > 0
+        if path.exists() and not exists:
+            raise EmptyRegisterError(empty_register_message(home))
         if not exists and not create:
             raise NoRegisterError(
                 f"There is no case register in {home}. Start Muskan there once, or add "
@@ -108,7 +160,7 @@ class Database:
                 keys = keystore.load_keys(home, create=True)  # stored before the data moves
                 encrypt_database(path, keys)
             elif not keystore.has_keys(home):
-                raise storage_error(Exception("not a database"), path) or StorageError(str(path))
+                raise StorageError(missing_keys_message(home))
             else:
                 keys = keystore.load_keys(home, create=False)
             current = _check_schema(path, keys)

@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 from . import audit
 from .context import Context
 from .durable import atomic_write, ensure_dir
-from .errors import FieldError, NotFoundError, StorageError, ValidationError
+from .errors import DiskFullError, FieldError, NotFoundError, StorageError, ValidationError
 from .ids import new_id
 from .models import Case, Photo
 from .photo_decode import ACCEPTED as ACCEPTED
@@ -161,9 +161,8 @@ class PhotoStore:
             atomic_write(target, data)
         except OSError as exc:
             if exc.errno == errno.ENOSPC:
-                msg = f"The disk holding {self.home} is full; the photo was not saved."
-            else:
-                msg = f"Cannot save the photo in {target.parent}: {exc.strerror or exc}."
+                raise DiskFullError(self.home) from exc
+            msg = f"Cannot save the photo in {target.parent}: {exc.strerror or exc}."
             raise StorageError(msg) from exc
 
 
