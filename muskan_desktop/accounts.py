@@ -26,7 +26,7 @@ from .context import Context
 from .errors import FieldError, MuskanError, NotFoundError, ValidationError
 from .ids import new_id
 from .models import Officer
-from .roles import ROLE_LABELS, Action, Role, require
+from .roles import ROLE_LABELS, Action, Role, can, require
 
 log = logging.getLogger(__name__)
 
@@ -110,6 +110,15 @@ def _queue(s: Session, o: Officer) -> None:
     from .sync import officer_sync
 
     officer_sync.queue(s, o)
+
+
+def _hand_in(ctx: Context, name: str, old: str, new: str) -> None:
+    """An officer's own new password goes to the server with the old one as proof (a pushed
+    hash proves nothing: every laptop of the station holds every hash), at the next sync
+    round of this app; held in memory only (sync/officer_sync.py)."""
+    from .sync import officer_sync
+
+    officer_sync.hand_in_later(ctx.db, name, old, new)
 
 
 def check_password(password: str, username: str) -> None:
@@ -259,7 +268,11 @@ class AccountService:
             o.failed_logins = 0
             o.locked_until = None
             audit.record(s, self.ctx, "password_change", "officer", o.id, own=own)
-            _queue(s, o)
+            by_officer_api = own and not can(self.ctx.role, Action.ACCOUNTS)
+            if not by_officer_api:
+                _queue(s, o)
+        if by_officer_api and old is not None:
+            _hand_in(self.ctx, name, old, new)
 
     def unlock(self, username: str) -> None:
         require(self.ctx.role, Action.ACCOUNTS)

@@ -38,7 +38,14 @@ from .models import (
 from .names import name_keys
 from .roles import Action, require
 from .sync import outbox
-from .validation import clean_case, parse_date
+from .validation import (
+    DETAIL_MAX_LEN,
+    NOTE_MAX_LEN,
+    clean_case,
+    parse_date,
+    review_due_errors,
+    text_errors,
+)
 
 NAME_FIELDS = ("name_latin", "name_deva", "aliases")
 # Case columns the lifecycle steps fill in (copied from each step's details).
@@ -310,70 +317,14 @@ class CaseService:
     def _clean_details(
         self, case: Case, required: Iterable[str], optional: Iterable[str], raw: Mapping[str, Any]
     ) -> dict[str, Any]:
-        errors: list[FieldError] = []
-        allowed = set(required) | set(optional)
-        out: dict[str, Any] = {}
-        for k in raw:
-            if k not in allowed:
-                errors.append(FieldError(k, "unexpected", "is not recorded at this step"))
-        for k in required:
-            v = raw.get(k)
-            if v is None or (isinstance(v, str) and not v.strip()):
-                errors.append(FieldError(k, "required", "is required for this step"))
-        today = self.ctx.today()
-        for k in allowed:
-            v = raw.get(k)
-            if v is None or (isinstance(v, str) and not v.strip()):
-                continue
-            if k.endswith("_on"):
-                try:
-                    d = parse_date(v)
-                except ValueError as exc:
-                    errors.append(FieldError(k, "bad_date", str(exc)))
-                    continue
-                if d > today:
-                    errors.append(FieldError(k, "future_date", f"{d.isoformat()} is in the future"))
-                elif d < case.reported_on and case.kind == Kind.MISSING:
-                    errors.append(FieldError(k, "before_report", "is before the case was reported"))
-                out[k] = d
-            elif k == "located_state":
-                st = places.find_state(str(v))
-                if st is None:
-                    errors.append(
-                        FieldError(k, "unknown_state", f"'{v}' is not a state or UT of India")
-                    )
-                else:
-                    out[k] = st.en
-            elif k == "closed_reason":
-                if v not in CLOSURE_REASONS:
-                    errors.append(
-                        FieldError(k, "bad_reason", f"use one of: {', '.join(CLOSURE_REASONS)}")
-                    )
-                out[k] = v
-            else:
-                out[k] = str(v).strip()
-        if errors:
-            raise ValidationError(errors)
-        return out
+        return clean_step_details(
+            Kind(case.kind), case.reported_on, required, optional, raw, today=self.ctx.today()
+        )
 
     # -- tracing log and risk ---------------------------------------------------------------
     def add_tracing_entry(self, case_id: str, action: str, done_on: Any = None) -> TracingEntry:
         require(self.ctx.role, Action.EDIT)
-        text = (action or "").strip()
-        errors = []
-        if not text:
-            errors.append(FieldError("action", "required", "say what was done"))
-        try:
-            day = parse_date(done_on) if done_on else self.ctx.today()
-        except ValueError as exc:
-            errors.append(FieldError("done_on", "bad_date", str(exc)))
-            day = self.ctx.today()
-        if day > self.ctx.today():
-            errors.append(
-                FieldError("done_on", "future_date", f"{day.isoformat()} is in the future")
-            )
-        if errors:
-            raise ValidationError(errors)
+        text, day = clean_tracing_entry(action, done_on, today=self.ctx.today())
         with self.ctx.db.write() as s:
             self._load(s, case_id)
             entry = TracingEntry(
@@ -397,25 +348,8 @@ class CaseService:
         review_due: Any = None,
     ) -> RiskAssessment:
         require(self.ctx.role, Action.EDIT)
-        errors = []
-        if level not in tuple(RiskLevel):
-            errors.append(FieldError("level", "bad_level", "use low, medium or high"))
-        unknown = [c for c in checklist if c not in RISK_CHECKLIST]
-        if unknown:
-            errors.append(
-                FieldError("checklist", "unknown_item", f"unknown items: {', '.join(unknown)}")
-            )
         today = self.ctx.today()
-        due = None
-        if review_due:
-            try:
-                due = parse_date(review_due)
-            except ValueError as exc:
-                errors.append(FieldError("review_due", "bad_date", str(exc)))
-        if errors:
-            raise ValidationError(errors)
-        if due is None:
-            due = today + dt.timedelta(days=RISK_REVIEW_DAYS[RiskLevel(level)])
+        due = clean_risk_assessment(level, checklist, note, review_due, assessed_on=today)
         with self.ctx.db.write() as s:
             self._load(s, case_id)
             ra = RiskAssessment(
@@ -523,6 +457,111 @@ class CaseService:
                     if age is None or c.age_years is None or abs(c.age_years - int(age)) <= 2:
                         hits.setdefault(c.id, "similar_name_age_district")
         return [DuplicateHit(k, v) for k, v in hits.items()]
+
+
+def clean_step_details(
+    kind: Kind,
+    reported_on: dt.date | None,
+    required: Iterable[str],
+    optional: Iterable[str],
+    raw: Mapping[str, Any],
+    *,
+    today: dt.date,
+) -> dict[str, Any]:
+    """The details of one lifecycle step, checked (ValidationError naming each bad one).
+    Pure, so the laptop's CaseService and the server's push apply the same rules."""
+    errors: list[FieldError] = []
+    allowed = set(required) | set(optional)
+    out: dict[str, Any] = {}
+    for k in raw:
+        if k not in allowed:
+            errors.append(FieldError(k, "unexpected", "is not recorded at this step"))
+    for k in required:
+        v = raw.get(k)
+        if v is None or (isinstance(v, str) and not v.strip()):
+            errors.append(FieldError(k, "required", "is required for this step"))
+    for k in allowed:
+        v = raw.get(k)
+        if v is None or (isinstance(v, str) and not v.strip()):
+            continue
+        if k.endswith("_on"):
+            try:
+                d = parse_date(v)
+            except ValueError as exc:
+                errors.append(FieldError(k, "bad_date", str(exc)))
+                continue
+            if d > today:
+                errors.append(FieldError(k, "future_date", f"{d.isoformat()} is in the future"))
+            elif kind == Kind.MISSING and reported_on is not None and d < reported_on:
+                errors.append(FieldError(k, "before_report", "is before the case was reported"))
+            out[k] = d
+        elif k == "located_state":
+            st = places.find_state(str(v))
+            if st is None:
+                errors.append(
+                    FieldError(k, "unknown_state", f"'{v}' is not a state or UT of India")
+                )
+            else:
+                out[k] = st.en
+        elif k == "closed_reason":
+            if v not in CLOSURE_REASONS:
+                errors.append(
+                    FieldError(k, "bad_reason", f"use one of: {', '.join(CLOSURE_REASONS)}")
+                )
+            out[k] = v
+        else:
+            errors.extend(text_errors(k, v, max_len=DETAIL_MAX_LEN.get(k, NOTE_MAX_LEN)))
+            out[k] = str(v).strip()
+    if errors:
+        raise ValidationError(errors)
+    return out
+
+
+def clean_tracing_entry(action: Any, done_on: Any, *, today: dt.date) -> tuple[str, dt.date]:
+    """A tracing entry's text and day, checked (pure: the server applies it to pushes too)."""
+    text = (action or "").strip()
+    errors = []
+    if not text:
+        errors.append(FieldError("action", "required", "say what was done"))
+    errors.extend(text_errors("action", text))
+    try:
+        day = parse_date(done_on) if done_on else today
+    except ValueError as exc:
+        errors.append(FieldError("done_on", "bad_date", str(exc)))
+        day = today
+    if day > today:
+        errors.append(FieldError("done_on", "future_date", f"{day.isoformat()} is in the future"))
+    if errors:
+        raise ValidationError(errors)
+    return text, day
+
+
+def clean_risk_assessment(
+    level: Any, checklist: Sequence[str], note: Any, review_due: Any, *, assessed_on: dt.date
+) -> dt.date:
+    """A risk assessment checked; its review day (pure: the server applies it to pushes)."""
+    errors = []
+    if level not in tuple(RiskLevel):
+        errors.append(FieldError("level", "bad_level", "use low, medium or high"))
+    unknown = [c for c in checklist if c not in RISK_CHECKLIST]
+    if unknown:
+        errors.append(
+            FieldError("checklist", "unknown_item", f"unknown items: {', '.join(unknown)}")
+        )
+    due = None
+    if review_due:
+        try:
+            due = parse_date(review_due)
+        except ValueError as exc:
+            errors.append(FieldError("review_due", "bad_date", str(exc)))
+        else:
+            errors.extend(review_due_errors(due, assessed_on))
+    errors.extend(text_errors("note", note))
+    if errors:
+        raise ValidationError(errors)
+    if due is None:
+        due = assessed_on + dt.timedelta(days=RISK_REVIEW_DAYS[RiskLevel(level)])
+    return due
 
 
 def _field_names() -> list[str]:

@@ -29,11 +29,19 @@ from sqlalchemy import (
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, noload
 
-from muskan_desktop.domain import Kind, Sex
+from muskan_desktop.cases import (
+    LIFECYCLE_FIELDS,
+    clean_risk_assessment,
+    clean_step_details,
+    clean_tracing_entry,
+)
+from muskan_desktop.domain import Kind, Sex, Status, allowed_actions
+from muskan_desktop.errors import ValidationError
 from muskan_desktop.ids import new_id
 from muskan_desktop.models import Case, FaceEmbedding, MatchCandidate, Photo, Station
-from muskan_desktop.roles import Action, can
+from muskan_desktop.roles import Action
 from muskan_desktop.sync import rows
+from muskan_desktop.validation import FIELDS, clean_case
 
 from . import schema
 from .store import Device, ServerStore
@@ -66,6 +74,9 @@ FAST_ENTITIES = frozenset(
         "face_embeddings",
     }
 )
+# A laptop's clock may run a little ahead of the server's: its "today" is still accepted.
+CLOCK_SLACK = dt.timedelta(days=1)
+CHILD_RULES = frozenset({"lifecycle_events", "tracing_entries", "risk_assessments"})
 AUDIT = "audit_events"  # not a synced table: the server's own append-only trail
 OPS = {
     "insert": Action.CREATE,
@@ -255,6 +266,7 @@ class Applier:
         self.pending: dict[str, list[dict[str, Any]]] = {}
         self.known: dict[str, set[str]] = {}
         self.cases: dict[str, tuple[str, str]] = {}
+        self.facts: dict[str, tuple[str, dt.date | None]] = {}  # case -> (kind, reported_on)
         self.stations: dict[str, str] = {}
         self.codes: set[str] = set()
         self.blobs: set[str] = set()
@@ -297,10 +309,12 @@ class Applier:
                     self.s.scalars(select(tbl.c.id).where(among(self.s, tbl.c.id, idl)))
                 )
         if case_ids:
-            q = select(Case.id, Case.station_id, Case.district).where(
+            q = select(Case.id, Case.station_id, Case.district, Case.kind, Case.reported_on).where(
                 among(self.s, Case.id, case_ids)
             )
-            self.cases.update({cid: (st, d) for cid, st, d in self.s.execute(q)})
+            for cid, st, d, kind, reported in self.s.execute(q):
+                self.cases[cid] = (st, d)
+                self.facts[cid] = (kind, reported)
             q2 = select(Photo.case_id, Photo.sha256).where(among(self.s, Photo.case_id, case_ids))
             self.photo_keys.update((a, b) for a, b in self.s.execute(q2))
             q3 = select(FaceEmbedding.photo_sha256, FaceEmbedding.case_id, FaceEmbedding.model)
@@ -417,21 +431,119 @@ class Applier:
         except Reject as exc:
             body = {"status": "rejected", "reason": str(exc)}
         except rows.BadValue as exc:
-            body = {"status": "rejected", "reason": f"invalid value: {exc}"}
+            body = {"status": "rejected", "reason": f"invalid value: {exc}"[:300]}
         except (IntegrityError, DataError) as exc:
-            body = {"status": "rejected", "reason": f"does not fit the records: {exc.orig}"[:300]}
+            body = {"status": "rejected", "reason": self._db_refusal(e, exc)}
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
-            body = {"status": "rejected", "reason": f"malformed entry: {exc!r}"[:300]}
+            body = {"status": "rejected", "reason": f"malformed entry ({_kind_of(exc)})"}
         except DBAPIError:
             raise  # the database is down or busy: the whole batch is retried
-        except Exception as exc:  # a bug must not wedge the queue: set it aside, visibly
+        except Exception:  # a bug must not wedge the queue: set it aside, visibly
+            # (the traceback names the code, not the row: no locals are logged)
             log.exception("entry %s of device %s quarantined", seq, self.dev.id)
             body = {
                 "status": "quarantined",
-                "reason": f"the server could not apply it: {exc!r}"[:300],
+                "reason": "the server could not apply it (a fault on the server, logged for "
+                "its administrator)",
             }
         body["seq"] = seq
         return body
+
+    def _db_refusal(self, e: Mapping[str, Any], exc: DBAPIError) -> str:
+        """A plain reason for a value the database refused. The driver's text (SQL, values,
+        PostgreSQL's DETAIL) stays out of the receipt; the log gets what an administrator
+        needs to find it: the entry, the error class and the column or constraint named."""
+        orig = exc.orig
+        diag = getattr(orig, "diag", None)
+        column = getattr(diag, "column_name", None)
+        constraint = getattr(diag, "constraint_name", None)
+        sqlstate = getattr(orig, "sqlstate", None)
+        log.warning(
+            "entry %s of device %s refused by the database: %s (sqlstate %s, %s %s, column %s)",
+            e.get("seq"),
+            self.dev.id,
+            type(orig).__name__,
+            sqlstate,
+            e.get("entity"),
+            constraint,
+            column,
+        )
+        where = f"field {column}" if column else str(e.get("entity")).replace("_", " ")
+        if isinstance(exc, IntegrityError):
+            return f"a value does not fit the records ({where}: it clashes with one held there)"
+        return f"a value does not fit the records ({where})"
+
+    # -- the register's own rules (validation.py, cases.py), at the server's date ----------
+    def _today(self) -> dt.date:
+        return (self.now + CLOCK_SLACK).date()
+
+    def _check_case(self, values: Mapping[str, Any], existing: Any = None) -> None:
+        """The laptop's rules for a case (clean_case: ranges, dates, lengths, formulas; the
+        lifecycle columns as the steps check them). An edit is checked as the whole record
+        it makes, as on the laptop."""
+        _check_case_values(values)
+        fields = {k: v for k, v in values.items() if k in FIELDS}
+        steps = {k: v for k, v in values.items() if k in LIFECYCLE_FIELDS and v is not None}
+        before = {k: getattr(existing, k) for k in FIELDS} if existing is not None else None
+        kind = values.get("kind") if existing is None else existing.kind
+        reported = (before or {}).get("reported_on")
+        reported = fields.get("reported_on", reported)
+        try:
+            clean_case(fields, today=self._today(), partial=existing is not None, existing=before)
+            if steps:
+                clean_step_details(
+                    Kind(kind), reported, (), tuple(steps), _step_wire(steps), today=self._today()
+                )
+        except ValidationError as exc:
+            raise Reject(_refusal(exc)) from None
+
+    def _check_child(self, entity: str, row: Mapping[str, Any]) -> None:
+        """A lifecycle step, tracing entry or risk assessment, by the laptop's own rules."""
+        kind, reported = self._facts(row["case_id"])
+        try:
+            if entity == "lifecycle_events":
+                step = allowed_actions(Kind(kind), Status(row.get("from_status"))).get(
+                    row["action"]
+                )
+                if step is None or step.target.value != row["to_status"]:
+                    raise Reject(
+                        f"the lifecycle has no step {row['action']!r} from "
+                        f"{row.get('from_status')!r} to {row['to_status']!r} for a {kind} case"
+                    )
+                details = row.get("details")
+                if not isinstance(details, dict):
+                    raise Reject("a lifecycle step's details must be an object")
+                clean_step_details(
+                    Kind(kind), reported, step.required, step.optional, details, today=self._today()
+                )
+            elif entity == "tracing_entries":
+                clean_tracing_entry(row["action"], row["done_on"], today=self._today())
+            else:
+                checklist = row.get("checklist")
+                if not isinstance(checklist, list) or not all(
+                    isinstance(c, str) for c in checklist
+                ):
+                    raise Reject("a risk checklist must be a list of items")
+                if row["assessed_on"] > self._today():
+                    raise Reject(f"assessed_on: {row['assessed_on']} is in the future")
+                clean_risk_assessment(
+                    row["level"],
+                    checklist,
+                    row.get("note"),
+                    row["review_due"],
+                    assessed_on=row["assessed_on"],
+                )
+        except ValidationError as exc:
+            raise Reject(_refusal(exc)) from None
+
+    def _facts(self, case_id: str) -> tuple[str, dt.date | None]:
+        hit = self.facts.get(case_id)
+        if hit is None:
+            case = self.s.get(Case, case_id, options=NOLOAD)
+            if case is None:
+                raise Reject("the case is not on the server")
+            hit = self.facts[case_id] = (case.kind, case.reported_on)
+        return hit
 
     # -- per entity ---------------------------------------------------------------------------
     def _apply(self, e: Mapping[str, Any]) -> dict[str, Any]:
@@ -451,9 +563,7 @@ class Applier:
         if action is None:
             raise Reject(f"unknown operation {op!r}")
         action = officers.action_of(entity, op, data, action)
-        role = officers.role_of(self, e) or e.get("role") or self.dev.role
-        if not can(role, action):
-            raise Reject(f"the role {role!r} may not {action.value} records")
+        officers.check_role(self, e, action)  # the entry's own "role" is never believed
         if entity == "sync_conflicts" and op == "resolve":
             return self._resolve(rid, data, e)
         if entity not in rows.ENTITIES:
@@ -467,7 +577,7 @@ class Applier:
         if op == "update" and entity == "match_candidates":
             return self._update_candidate(rid, data)
         if op == "delete" and entity == "face_embeddings":
-            return self._delete_embedding(rid)
+            return self._delete_embedding(rid, data)
         raise Reject(f"{op} is not allowed on {entity}")
 
     def _own_case_id(self, case_id: Any) -> tuple[str, str]:
@@ -490,7 +600,8 @@ class Applier:
             return True
         if self.fast and known is not None:
             return False
-        return self.s.get(rows.ENTITIES[entity], rid) is not None
+        t = rows.table(entity)  # by the sync id (face_embeddings' primary key is local)
+        return self.s.scalar(select(t.c.id).where(t.c.id == rid)) is not None
 
     def _own_case(self, case_id: Any, *, lock: bool = False) -> Case:
         case = (
@@ -533,11 +644,12 @@ class Applier:
                 if st is None:
                     raise Reject("unknown station")
                 district = self.stations[st.id] = st.district_en
-            _check_case_values(row)
+            self._check_case(row)
             row["version"] = 1
             row["district"] = district
             feed.update(station_id=row["station_id"], district=district)
             self.cases[row["id"]] = (row["station_id"], district)
+            self.facts[row["id"]] = (row["kind"], row.get("reported_on"))
         elif entity == "match_candidates":
             a = self.s.get(Case, row["missing_case_id"], options=NOLOAD)
             b = self.s.get(Case, row["found_case_id"], options=NOLOAD)
@@ -585,6 +697,8 @@ class Applier:
         else:
             station, district = self._own_case_id(row.get("case_id"))
             feed.update(station_id=station, district=district)
+            if entity in CHILD_RULES:
+                self._check_child(entity, row)
             if entity == "photos":
                 key = (row["case_id"], row["sha256"])
                 if key in self.photo_keys or (
@@ -703,7 +817,7 @@ class Applier:
             if k not in EDITABLE_CASE_FIELDS:
                 raise Reject(f"the field {k!r} cannot be changed")
             parsed[k] = rows.from_wire("cases", k, v)
-        _check_case_values(parsed, partial=True)
+        self._check_case(parsed, existing=case)
         self._load_fv([rid])
         known = self.fv[rid]
         actor = e.get("actor")
@@ -838,11 +952,25 @@ class Applier:
         )
         return {"status": "applied"}
 
-    def _delete_embedding(self, rid: str) -> dict[str, Any]:
-        emb = self.s.get(FaceEmbedding, rid)
+    def _delete_embedding(self, rid: str, data: Mapping[str, Any]) -> dict[str, Any]:
+        """Another face of a photo was chosen: the old descriptor goes. Found by its sync id
+        (the table's primary key is a local number, never sent), else by what makes it
+        unique (photo, case, model) when the laptop's copy came in under another id."""
+        emb = self.s.scalar(select(FaceEmbedding).where(FaceEmbedding.id == rid))
+        key = (data.get("photo_sha256"), data.get("case_id"), data.get("model"))
+        if emb is None and all(isinstance(k, str) for k in key):
+            emb = self.s.scalar(
+                select(FaceEmbedding).where(
+                    FaceEmbedding.photo_sha256 == key[0],
+                    FaceEmbedding.case_id == key[1],
+                    FaceEmbedding.model == key[2],
+                )
+            )
         if emb is None:
             return {"status": "applied", "note": "not on the server"}
         self._own_case(emb.case_id)
+        rid = emb.id
+        self.face_keys.discard((emb.photo_sha256, emb.case_id, emb.model))  # the new one may come
         self.s.delete(emb)
         self.s.flush()
         self.feed.append(
@@ -886,6 +1014,21 @@ class Applier:
                 }
             )
         return {"status": "applied"}
+
+
+def _refusal(exc: ValidationError) -> str:
+    return ("the register's rules refuse it: " + "; ".join(str(x) for x in exc.errors))[:400]
+
+
+def _step_wire(values: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: v.isoformat() if isinstance(v, dt.date) else v for k, v in values.items()}
+
+
+def _kind_of(exc: Exception) -> str:
+    """What was wrong with an entry's shape, without echoing its values."""
+    if isinstance(exc, KeyError):
+        return f"{exc.args[0]!r} is missing"[:80] if exc.args else "a field is missing"
+    return f"a field has the wrong type ({type(exc).__name__})"
 
 
 def _check_case_values(row: Mapping[str, Any], partial: bool = False) -> None:

@@ -343,17 +343,40 @@ def roster_of(ap: Applier) -> Roster:
     return r
 
 
-def role_of(ap: Applier, e: Mapping[str, Any]) -> str | None:
-    """The pushing officer's role as the SERVER holds it (None: set-up mode). An entry by
-    someone who is not an officer of the station here is refused (a visible receipt)."""
+# Roles in the order of what they may do to accounts: an account is never given (or
+# changed by someone with) less than its own rank. Admin accounts are made on the server only.
+RANK = {Role.VIEWER: 0, Role.OPERATOR: 1, Role.SHO: 2, Role.ADMIN: 3}
+
+
+def _device_role(ap: Applier) -> Role:
     from .apply import Reject
 
-    if e.get("entity") == "stations":
-        return None  # a station's own row, not case data
-    role, refusal = roster_of(ap).role_for(e.get("actor"))
-    if refusal:
-        raise Reject(refusal)
-    return role
+    try:
+        return Role(ap.dev.role)
+    except ValueError:
+        raise Reject("this laptop's enrolled role is unknown to the server") from None
+
+
+def check_role(ap: Applier, e: Mapping[str, Any], action: Action) -> None:
+    """Refuse (a visible receipt) unless `action` is allowed BOTH to the officer the entry
+    names, as the SERVER holds that officer's role at the device's station, AND to the role
+    the device was enrolled with: the enrolled role is a ceiling whatever the entry claims.
+    The entry's own `role` is never read. A station with no accounts here yet (set-up mode)
+    is held to the device's role alone."""
+    from .apply import Reject
+
+    device = _device_role(ap)
+    if e.get("entity") != "stations":  # (a station's own row is not case data)
+        role, refusal = roster_of(ap).role_for(e.get("actor"))
+        if refusal:
+            raise Reject(refusal)
+        if role is not None and not can(role, action):
+            raise Reject(f"the role {role!r} may not {action.value} records")
+    if not can(device, action):
+        raise Reject(
+            f"this laptop is enrolled as {device.value!r}, which may not {action.value} "
+            "records, whichever officer the entry names"
+        )
 
 
 def action_of(entity: Any, op: Any, data: Mapping[str, Any], action: Action) -> Action:
@@ -372,10 +395,30 @@ def action_of(entity: Any, op: Any, data: Mapping[str, Any], action: Action) -> 
     return action
 
 
+def _pusher(ap: Applier, roster: Roster, actor: str) -> tuple[bool, int]:
+    """(may manage accounts, highest rank it may give or touch): the officer's role on the
+    server under the device's enrolled role; in set-up mode the device's role alone."""
+    from .apply import Reject
+
+    device = _device_role(ap)
+    if not roster.by_name:
+        return can(device, Action.ACCOUNTS), RANK[device]
+    role, refusal = roster.role_for(actor)
+    if refusal or role is None:
+        raise Reject(refusal or "unknown officer")
+    r = Role(role)
+    return can(r, Action.ACCOUNTS) and can(device, Action.ACCOUNTS), min(RANK[r], RANK[device])
+
+
 def apply_push(ap: Applier, e: Mapping[str, Any]) -> dict[str, Any]:
-    """An account added or changed on a laptop. Applied when the SERVER's roles allow it:
-    an SHO or admin of the station (or, while the station has no accounts here, the first
-    account, which must be an SHO's), or an officer's own new password."""
+    """An account added or changed on a laptop. Who pushes is the device's credential: the
+    officer the entry names must hold, on the server, a role that manages accounts, and so
+    must the device's enrolled role. Nobody gives a role above their own, adds an
+    administrator, or touches an account above their own from a laptop. An officer's own new
+    password without that right is not taken from a pushed hash (every laptop of the station
+    holds every hash, so a hash proves nothing): the laptop hands it in through
+    POST /v1/officers/password with the old password (officer_sync.hand_in_passwords). The
+    time of a change is the server's, whatever the laptop says."""
     from .apply import Reject
 
     if e.get("op") != "upsert":
@@ -390,29 +433,31 @@ def apply_push(ap: Applier, e: Mapping[str, Any]) -> dict[str, Any]:
     hash_ = data.get("password_hash")
     if not isinstance(hash_, str) or not hash_.startswith("$argon2id$") or len(hash_) > 200:
         raise Reject("an account needs an argon2id password hash")
-    try:
-        changed = dt.datetime.fromisoformat(str(data.get("password_changed_at")))
-    except ValueError:
-        raise Reject("password_changed_at is not a date and time") from None
-    changed = changed.replace(tzinfo=None)
-    active = bool(data.get("active", True))
+    active = data.get("active", True)
+    if not isinstance(active, bool):
+        raise Reject("active must be true or false")
     full_name = data.get("full_name") if isinstance(data.get("full_name"), str) else None
     roster = roster_of(ap)
     actor = normalize_username(str(e.get("actor") or ""))
     existing = roster.by_name.get(name)
     t = schema.officers
-    if not roster.by_name:
-        if r is not Role.SHO:
-            raise Reject("the station's first account on the server must be the SHO's")
-        admin = True
-    else:
-        role, refusal = roster.role_for(actor)
-        if refusal:
-            raise Reject(refusal)
-        admin = role is not None and can(role, Action.ACCOUNTS)
+    setup = not roster.by_name
+    may, ceiling = _pusher(ap, roster, actor)
     if existing is None:
-        if not admin:
-            raise Reject("only the SHO or an administrator may add officer accounts")
+        if setup and r is not Role.SHO:
+            raise Reject("the station's first account on the server must be the SHO's")
+        if not may:
+            raise Reject(
+                "only the SHO may add officer accounts, from a laptop enrolled as SHO's "
+                "(or the administrator, on the server: `muskan-server officer add`)"
+            )
+        if r is Role.ADMIN:
+            raise Reject(
+                "an administrator's account is made on the server only "
+                "(`muskan-server officer add`), never from a laptop"
+            )
+        if RANK[r] > ceiling:
+            raise Reject(f"an account may not be given a role above its maker's ({r.value})")
         oid = str(data.get("id") or new_id())[:36]
         if ap.s.scalar(select(t.c.id).where(t.c.id == oid)) is not None:
             oid = new_id()
@@ -421,30 +466,58 @@ def apply_push(ap: Applier, e: Mapping[str, Any]) -> dict[str, Any]:
                 id=oid,
                 station_id=ap.dev.station_id,
                 username=name,
-                full_name=full_name,
+                full_name=(full_name or "").strip()[:200] or None,
                 role=r.value,
                 password_hash=hash_,
                 failed_logins=0,
                 active=active,
                 created_at=ap.now,
-                password_changed_at=changed,
+                password_changed_at=ap.now,  # the server's time, never the laptop's
                 updated_at=ap.now,
             )
         )
+        _log(ap.s, ap.dev.station_id, name, "officer_add", ap.now, role=r.value, by=actor,
+             device=ap.dev.id)  # fmt: skip
     else:
-        values: dict[str, Any] = {}
-        newer = changed >= existing.password_changed_at and hash_ != existing.password_hash
-        if newer and (admin or actor == name):
-            values.update(password_hash=hash_, password_changed_at=changed)
-        if (r.value, active) != (existing.role, existing.active):
-            if not admin:
-                raise Reject("only the SHO or an administrator may change a role or access")
+        new_password = hash_ != existing.password_hash
+        new_access = (r.value, active) != (existing.role, existing.active)
+        if not (new_password or new_access):
+            return {"status": "applied", "note": "no change"}
+        if not may:
+            if actor == name and not new_access:
+                raise Reject(
+                    "an officer's own new password reaches the server only with the old one: "
+                    "the laptop hands it in at the next sync while the officer is logged in "
+                    "(this pushed copy was not applied)"
+                )
+            raise Reject("only the SHO may change another officer's account")
+        if existing.role not in {x.value for x in Role} or RANK[Role(existing.role)] > ceiling:
+            raise Reject(
+                f"the account of {existing.username} ({existing.role}) is changed on the "
+                "server only"
+            )
+        if new_access and (r is Role.ADMIN or RANK[r] > ceiling):
+            raise Reject(f"an account may not be given a role above its maker's ({r.value})")
+        values: dict[str, Any] = {"updated_at": ap.now}
+        if new_password:
+            values.update(
+                password_hash=hash_,
+                password_changed_at=ap.now,  # the server's time: a laptop's clock never wins
+                failed_logins=0,
+                locked_until=None,
+            )
+        if new_access:
             values.update(role=r.value, active=active)
-        if not values and not admin and actor != name:
-            raise Reject("only the SHO or an administrator may change officer accounts")
-        if values:
-            values["updated_at"] = ap.now
-            ap.s.execute(update(t).where(t.c.id == existing.id).values(**values))
+        ap.s.execute(update(t).where(t.c.id == existing.id).values(**values))
+        if new_password or not active:  # its API tokens end with the old password
+            ap.s.execute(
+                delete(schema.officer_tokens).where(
+                    schema.officer_tokens.c.officer_id == existing.id
+                )
+            )
+        what = "officer_password_reset" if new_password else "officer_access_change"
+        _log(ap.s, ap.dev.station_id, name, what, ap.now, by=actor, device=ap.dev.id,
+             role=r.value, active=active)  # fmt: skip
     roster.by_name[name] = ap.s.execute(
         select(t).where(t.c.station_id == ap.dev.station_id, t.c.username == name)
     ).one()

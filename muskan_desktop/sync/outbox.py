@@ -130,7 +130,13 @@ def _after_flush(session: Session, _ctx: Any) -> None:
                     "entity": "face_embeddings",
                     "row_id": obj.id,
                     "op": "delete",
-                    "data": {"id": obj.id, "case_id": obj.case_id},
+                    # what makes it unique too: the server may hold it under another id
+                    "data": {
+                        "id": obj.id,
+                        "case_id": obj.case_id,
+                        "photo_sha256": obj.photo_sha256,
+                        "model": obj.model,
+                    },
                     "actor": officer,
                     "role": role,
                 }
