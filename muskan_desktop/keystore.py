@@ -170,6 +170,27 @@ def forget(home: Path) -> None:
     _cache.pop(Path(home).resolve(), None)
 
 
+def destroy(home: Path) -> None:
+    """Destroy the keys of the register in `home` (its keyring entry, keys.json and this
+    process's copy): what they encrypted (the register, its photos and backups) can no
+    longer be read by anyone. For the wipe of a revoked laptop (sync/client.py)."""
+    home = Path(home).resolve()
+    with _lock:
+        _cache.pop(home, None)
+        try:
+            info = _read_file(home)
+        except KeyUnavailable:  # damaged: nothing to read an id from, remove it anyway
+            info = None
+        if info is not None and keyring_status()[0]:
+            try:
+                import keyring
+
+                keyring.delete_password(SERVICE, _entry(str(info["register"])))
+            except Exception as exc:  # no such entry: nothing to destroy
+                log.info("no keyring entry to remove: %s", type(exc).__name__)
+        key_file(home).unlink(missing_ok=True)
+
+
 def store_keys(home: Path, keys: RegisterKeys, *, passphrase: str | None = None) -> None:
     """Keep `keys` for `home`: in the keyring if there is one, and wrapped with the
     passphrase if one is given (or set); at least one of the two or KeyUnavailable."""

@@ -2,7 +2,10 @@
 
 Exit codes of `muskan sync` (also in README; 1-8 are the other commands'): 0 done; 10 the
 server cannot be reached or answered errors (the work stays queued; the next round retries);
-11 the laptop's credential was refused or its access revoked; 12 this version is too old for
+11 the laptop's credential was refused, or its access revoked (then the round removed the
+case data from this laptop: register, photos, backups and their keys; an empty register
+takes its place, and work not yet sent is lost unless the administrator allowed a hand-in;
+the message says how much); 12 this version is too old for
 the server (upgrade; the queue is kept); 13 not enrolled, or no keyring for the credential;
 14 done, but some entries came back rejected (`muskan sync --status` lists them).
 """

@@ -29,6 +29,7 @@ from muskan_desktop.sync.client import (
     SyncClient,
     SyncError,
     TooOld,
+    Wiped,
     backoff,
     oldest_pending,
 )
@@ -213,6 +214,11 @@ class SyncController(QObject):
             )
             self.refresh()
             return
+        if isinstance(exc, Wiped):  # the register was replaced by an empty one: show that
+            self.state = "refused"
+            if hasattr(self.win, "model") and hasattr(self.win, "run_search"):
+                self.win.model.set_db(self.win.ctx.db)
+                self.win.run_search()
         if isinstance(exc, Offline):
             self.state = "offline"
         elif isinstance(exc, Refused):
@@ -227,6 +233,9 @@ class SyncController(QObject):
         self.failures += 1
         self.label.setToolTip(getattr(exc, "message", str(exc)))
         self.refresh()
+        if isinstance(exc, Wiped):  # (refresh says "not enrolled" of the new register)
+            self.label.setText(self.tr("Access revoked: the case data was removed"))
+            self.label.setToolTip(exc.message)
         if self.state in ("offline", "unknown"):
             wait = max(5.0, backoff(self.failures, self.rng, base=30.0, cap=1800.0))
             self.timer.start(int(wait * 1000))

@@ -165,21 +165,30 @@ def create_app(store: ServerStore, limits: Limits | None = None) -> FastAPI:
         _schema_ok(x_muskan_schema)
         return x_muskan_schema or ""
 
+    def _token(authorization: str | None) -> str | None:
+        if authorization and authorization.startswith("Bearer "):
+            return authorization[7:].strip()
+        return None
+
     def device(
         _schema: Annotated[str, Depends(schema_header)],
         authorization: Annotated[str | None, Header()] = None,
     ) -> Device:
-        token = None
-        if authorization and authorization.startswith("Bearer "):
-            token = authorization[7:].strip()
-        dev = store.authenticate(token)
+        """For push and photo upload: an active device (token unexpired), or a revoked one
+        in the one hand-in its administrator allowed (store.py: the rule)."""
+        dev = store.authenticate(_token(authorization), handin=True)
         if not can(dev.role, Action.SYNC):
             raise ApiError(403, "role", "This device's role may not sync.")
         return dev
 
-    def active(dev: Annotated[Device, Depends(device)]) -> Device:
-        if dev.revoked:
-            raise AuthError("device_revoked", "This laptop's access was revoked.")
+    def active(
+        _schema: Annotated[str, Depends(schema_header)],
+        authorization: Annotated[str | None, Header()] = None,
+    ) -> Device:
+        """For everything else: an active device (token unexpired, not revoked)."""
+        dev = store.authenticate(_token(authorization))
+        if not can(dev.role, Action.SYNC):
+            raise ApiError(403, "role", "This device's role may not sync.")
         return dev
 
     def officer(authorization: Annotated[str | None, Header()] = None) -> ServerOfficer:
@@ -234,7 +243,7 @@ def create_app(store: ServerStore, limits: Limits | None = None) -> FastAPI:
         return store.refresh(body.device_id, body.refresh_token)
 
     @app.get("/v1/status")
-    def status(dev: Annotated[Device, Depends(device)]) -> dict[str, Any]:
+    def status(dev: Annotated[Device, Depends(active)]) -> dict[str, Any]:
         return {
             "device_id": dev.id,
             "station_id": dev.station_id,
@@ -244,10 +253,17 @@ def create_app(store: ServerStore, limits: Limits | None = None) -> FastAPI:
 
     @app.post("/v1/push")
     def push(body: PushIn, dev: Annotated[Device, Depends(device)]) -> dict[str, Any]:
-        # A revoked laptop may still hand in the work it queued before; it receives nothing.
+        # A revoked laptop in its hand-in delivers its queue; it receives nothing, and is
+        # told to wipe once its queue is delivered ("revoked").
         out = protocol.push(store, dev, body.entries)
         out["revoked"] = dev.revoked
         return out
+
+    @app.post("/v1/wiped")
+    def wiped(body: RefreshIn, _s: Annotated[str, Depends(schema_header)]) -> dict[str, Any]:
+        """A revoked laptop reports that it removed its case data (recorded; gives nothing)."""
+        store.wiped(body.device_id, body.refresh_token)
+        return {"ok": True}
 
     @app.get("/v1/pull")
     def pull(

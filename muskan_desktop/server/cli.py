@@ -6,7 +6,7 @@
     muskan-server station list
     muskan-server device enroll --station CODE|ID [--role sho|operator]
     muskan-server device list
-    muskan-server device revoke DEVICE_ID
+    muskan-server device revoke DEVICE_ID [--allow-handin]
     muskan-server audit breaks [--station CODE|ID]
     muskan-server officer add --station CODE USERNAME --role sho|operator|viewer|admin
     muskan-server officer passwd|unlock --station CODE USERNAME
@@ -85,9 +85,23 @@ def build_parser() -> argparse.ArgumentParser:
     en = dvs.add_parser("enroll", help="print a one-time code that enrolls one laptop")
     en.add_argument("--station", required=True, metavar="CODE|ID")
     en.add_argument("--role", default="sho", choices=["sho", "operator", "viewer"])
-    dvs.add_parser("list", help="enrolled laptops")
-    rv = dvs.add_parser("revoke", help="refuse a laptop from now on (it wipes its case data)")
+    dvs.add_parser("list", help="enrolled laptops and their state (revoked, hand-in, wiped)")
+    rv = dvs.add_parser(
+        "revoke",
+        help="refuse a laptop from now on (it wipes its case data)",
+        description="Refuse a laptop from now on: it can no longer send, receive or read "
+        "anything, and at its next sync it removes the case data it holds (its unsent work "
+        "with it, unless --allow-handin).",
+    )
     rv.add_argument("device_id")
+    rv.add_argument(
+        "--allow-handin",
+        action="store_true",
+        help="let the laptop deliver the work it has queued ONCE before it wipes: at its "
+        "next sync, with a credential that has not expired, it may send its queue (checked "
+        "as any laptop's) for at most one hour, and is then told to wipe. Without this "
+        "flag its unsent work is lost with the wipe.",
+    )
 
     of = sub.add_parser("officer", help="officer accounts of the stations (roles as roles.py)")
     ofs = of.add_subparsers(dest="action", required=True)
@@ -171,8 +185,13 @@ def run(args: argparse.Namespace) -> int:
             json.dump(store.list_devices(), sys.stdout, indent=1)
             sys.stdout.write("\n")
         elif args.action == "revoke":
-            store.revoke(args.device_id)
-            print(f"device {args.device_id} revoked", file=sys.stderr)
+            store.revoke(args.device_id, allow_handin=args.allow_handin)
+            then = (
+                "it may hand in its queued work once, then wipes"
+                if args.allow_handin
+                else "it wipes its case data at its next sync; its unsent work is lost"
+            )
+            print(f"device {args.device_id} revoked: {then}", file=sys.stderr)
     finally:
         store.close()
     return 0

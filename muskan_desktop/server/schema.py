@@ -23,8 +23,10 @@ from sqlalchemy import (
     Table,
     UniqueConstraint,
     insert,
+    inspect,
     select,
 )
+from sqlalchemy.engine import Connection
 
 from muskan_desktop.models import Base
 
@@ -45,6 +47,22 @@ devices = Table(
     Column("last_seq", BigInteger, nullable=False, default=0),
     Column("created_at", DateTime, nullable=False),
     Column("last_seen_at", DateTime),
+    # Revocation with a hand-in (store.py: the rule): the administrator allowed the revoked
+    # laptop to deliver its queue once; when that started; when it ended; when the laptop
+    # reported its wipe. (Added 2026-12: `create` adds them to an older server database.)
+    Column("handin_allowed", Boolean, nullable=False, default=False, server_default="0"),
+    Column("handin_started_at", DateTime),
+    Column("handed_in_at", DateTime),
+    Column("wiped_at", DateTime),
+)
+
+# Columns added to existing tables after their first release: (table, column DDL). `create`
+# adds those an older server database lacks (ALTER TABLE ... ADD COLUMN; additive only).
+ADDED_COLUMNS = (
+    ("server_devices", "handin_allowed", "BOOLEAN NOT NULL DEFAULT {false}"),
+    ("server_devices", "handin_started_at", "{timestamp}"),
+    ("server_devices", "handed_in_at", "{timestamp}"),
+    ("server_devices", "wiped_at", "{timestamp}"),
 )
 
 enrollments = Table(
@@ -263,6 +281,20 @@ DOMAIN_TABLES = (
 )
 
 
+def _add_columns(conn: Connection) -> None:
+    """The columns of ADDED_COLUMNS an older server database lacks."""
+    pg = conn.dialect.name == "postgresql"
+    words = {"false": "false" if pg else "0", "timestamp": "TIMESTAMP WITHOUT TIME ZONE"}
+    if not pg:
+        words["timestamp"] = "DATETIME"
+    have: dict[str, set[str]] = {}
+    for table, column, ddl in ADDED_COLUMNS:
+        if table not in have:
+            have[table] = {c["name"] for c in inspect(conn).get_columns(table)}
+        if column not in have[table]:
+            conn.exec_driver_sql(f"ALTER TABLE {table} ADD COLUMN {column} {ddl.format(**words)}")
+
+
 def create(engine: Engine) -> None:
     tables = [cast(Table, Base.metadata.tables[n]) for n in DOMAIN_TABLES]
     Base.metadata.create_all(engine, tables=tables)
@@ -274,6 +306,7 @@ def create(engine: Engine) -> None:
             conn.exec_driver_sql(ddl)
         if conn.scalar(select(counter.c.value).where(counter.c.id == 1)) is None:
             conn.execute(insert(counter).values(id=1, value=0))
+        _add_columns(conn)
         # Devices enrolled before the server kept pull cursors: none was ever handed more
         # than the feed's present end.
         top = select(counter.c.value).where(counter.c.id == 1).scalar_subquery()

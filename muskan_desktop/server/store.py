@@ -59,6 +59,59 @@ class Device:
     role: str
     revoked: bool
     last_seq: int
+    handin: bool = False  # revoked, delivering its queue once (push and photo upload only)
+
+
+def _revoked() -> AuthError:
+    return AuthError(
+        "device_revoked",
+        "This laptop's access to the server was revoked: it must remove its case data.",
+    )
+
+
+def _handin_open(dev: Any) -> bool:
+    """The administrator allowed a hand-in, and it has not ended (the laptop reported its
+    wipe). (The token's expiry, checked before, closes it too.)"""
+    return bool(dev.handin_allowed) and dev.handed_in_at is None and dev.wiped_at is None
+
+
+def device_state(dev: Any, now: dt.datetime) -> str:
+    """What `muskan-server device list` says of a device."""
+    if dev.revoked_at is None:
+        return "active"
+    if dev.wiped_at is not None:
+        return "revoked, handed in, wiped" if dev.handed_in_at is not None else "revoked, wiped"
+    if not dev.handin_allowed:
+        return "revoked"
+    if dev.handin_started_at is None:
+        return "revoked, hand-in pending"
+    if dev.token_expires_at is not None and dev.token_expires_at >= now:
+        return "revoked, handing in"
+    return "revoked, handed in"
+
+
+def _iso(v: dt.datetime | None) -> str | None:
+    return v.isoformat() if v is not None else None
+
+
+ADMIN = "muskan-server admin"  # who the server's own commands act as in the event log
+
+
+def _device_event(
+    s: Session, dev: Any, action: str, at: dt.datetime, who: str | None = None, **details: Any
+) -> None:
+    """A device's revocation, hand-in and wipe in server_officer_events (append-only), shown
+    by `muskan-server officer log`."""
+    s.execute(
+        insert(schema.officer_events).values(
+            id=new_id(),
+            at=at,
+            station_id=dev.station_id,
+            username=(who or f"device {dev.id}")[:80],
+            action=action,
+            details={"device_id": dev.id, "label": dev.label, **details},
+        )
+    )
 
 
 def make_server_engine(url: str) -> Engine:
@@ -224,7 +277,27 @@ class ServerStore:
                 "expires_at": (now + self.access_ttl).isoformat(),
             }
 
+    # -- revocation and hand-in ----------------------------------------------------------------
+    # The rule (issue 15): a revoked device has no access. Every device route checks the
+    # token's expiry first, then revocation, and a revoked device gets 403 `device_revoked`
+    # (the laptop wipes its case data on it). The one exception is the hand-in the
+    # administrator may allow with `muskan-server device revoke --allow-handin`:
+    #
+    # - The hand-in covers push and photo upload only (push, /v1/blobs, /v1/blobs/missing,
+    #   the upload status): never pull, rows, photo download, the officer roster or status.
+    # - It needs a valid credential: an unexpired access token, or ONE refresh made before
+    #   the hand-in has started (with an unexpired refresh token). A laptop whose token and
+    #   refresh token have expired (offline for 400 days, say) gets nothing.
+    # - It happens once: it starts at the first request (or the refresh) after the
+    #   revocation and lasts while the token it started with is valid (at most ACCESS_TTL);
+    #   no refresh is granted once it has started. The laptop ends it early by reporting its
+    #   wipe (`wiped`). Its pushes apply with the same checks as any device's.
+    # - Every step is in server_officer_events (device_revoked, device_handin_started,
+    #   device_wiped) and `muskan-server device list` shows the state.
+
     def refresh(self, device_id: str, refresh_token: str) -> dict[str, Any]:
+        """A new access token for the refresh token. Refused for a revoked device, except
+        once, before its allowed hand-in has started (see the rule above)."""
         now = self.clock()
         with self.session() as s:
             dev = s.execute(
@@ -233,22 +306,33 @@ class ServerStore:
             if dev is None or dev.refresh_hash != _hash(refresh_token):
                 raise AuthError("bad_token", "The server does not know this laptop's credential.")
             if dev.revoked_at is not None:
-                raise AuthError("device_revoked", "This laptop's access was revoked.")
-            if dev.refresh_expires_at < now:
+                if not _handin_open(dev) or dev.handin_started_at is not None:
+                    raise _revoked()
+                if dev.refresh_expires_at < now:
+                    raise _revoked()
+            elif dev.refresh_expires_at < now:
                 raise AuthError(
                     "refresh_expired",
                     "This laptop's credential has expired; enroll it again with a new code "
                     "(queued work is kept and sent after enrolling).",
                 )
             token = secrets.token_urlsafe(32)
+            values: dict[str, Any] = {
+                "token_hash": _hash(token),
+                "token_expires_at": now + self.access_ttl,
+            }
+            if dev.revoked_at is not None:  # the hand-in starts with this token
+                values["handin_started_at"] = now
+                until = (now + self.access_ttl).isoformat()
+                _device_event(s, dev, "device_handin_started", now, until=until)
             s.execute(
-                update(schema.devices)
-                .where(schema.devices.c.id == device_id)
-                .values(token_hash=_hash(token), token_expires_at=now + self.access_ttl)
+                update(schema.devices).where(schema.devices.c.id == device_id).values(**values)
             )
         return {"token": token, "expires_at": (now + self.access_ttl).isoformat()}
 
-    def authenticate(self, token: str | None) -> Device:
+    def authenticate(self, token: str | None, *, handin: bool = False) -> Device:
+        """The device a token belongs to: unexpired, and not revoked, or (with `handin`, for
+        push and photo upload) revoked with its one hand-in allowed and still open."""
         if not token:
             raise AuthError("no_token", "This request needs a device token.")
         now = self.clock()
@@ -258,8 +342,25 @@ class ServerStore:
             ).first()
             if dev is None:
                 raise AuthError("bad_token", "The server does not know this token.")
-            if dev.token_expires_at < now and dev.revoked_at is None:
+            if dev.token_expires_at < now:
                 raise AuthError("token_expired", "The token has expired; renew it.")
+            in_handin = False
+            if dev.revoked_at is not None:
+                if not (handin and _handin_open(dev)):
+                    raise _revoked()
+                in_handin = True
+                if dev.handin_started_at is None:
+                    started = s.execute(
+                        update(schema.devices)
+                        .where(
+                            schema.devices.c.id == dev.id,
+                            schema.devices.c.handin_started_at.is_(None),
+                        )
+                        .values(handin_started_at=now)
+                    ).rowcount
+                    if started:
+                        until = dev.token_expires_at.isoformat()
+                        _device_event(s, dev, "device_handin_started", now, until=until)
             st = self.station(s, dev.station_id)
             return Device(
                 dev.id,
@@ -268,20 +369,59 @@ class ServerStore:
                 dev.role,
                 dev.revoked_at is not None,
                 int(dev.last_seq),
+                in_handin,
             )
 
-    def revoke(self, device_id: str) -> None:
+    def revoke(self, device_id: str, *, allow_handin: bool = False) -> None:
+        """Refuse the device from now on. With `allow_handin` it may deliver its queued work
+        once (the rule above) before it is told to wipe; without, it is told straight away.
+        Revoking again changes nothing but may withdraw a hand-in not yet started."""
+        now = self.clock()
         with self.session() as s:
-            found = s.execute(
-                update(schema.devices)
-                .where(schema.devices.c.id == device_id)
-                .values(revoked_at=self.clock())
-                .returning(schema.devices.c.id)
+            dev = s.execute(
+                select(schema.devices).where(schema.devices.c.id == device_id).with_for_update()
             ).first()
-        if found is None:
-            raise NotFoundError(f"No device {device_id!r} on this server.")
+            if dev is None:
+                raise NotFoundError(
+                    f"No device {device_id!r} on this server (see `muskan-server device list`)."
+                )
+            values: dict[str, Any] = {}
+            if dev.revoked_at is None:
+                values["revoked_at"] = now
+            if dev.handin_started_at is None and dev.wiped_at is None:
+                values["handin_allowed"] = allow_handin
+            if values:
+                s.execute(
+                    update(schema.devices).where(schema.devices.c.id == device_id).values(**values)
+                )
+                allowed = bool(values.get("handin_allowed", dev.handin_allowed))
+                _device_event(s, dev, "device_revoked", now, ADMIN, handin_allowed=allowed)
+
+    def wiped(self, device_id: str, refresh_token: str) -> None:
+        """A revoked laptop reports that it removed its case data (its refresh token is the
+        proof, expired or not: it may have been offline for a year). Recorded once; ends a
+        hand-in. Gives the laptop nothing."""
+        now = self.clock()
+        with self.session() as s:
+            dev = s.execute(
+                select(schema.devices).where(schema.devices.c.id == device_id).with_for_update()
+            ).first()
+            if dev is None or dev.refresh_hash != _hash(refresh_token):
+                raise AuthError("bad_token", "The server does not know this laptop's credential.")
+            if dev.revoked_at is None:
+                raise AuthError("not_revoked", "This laptop's access is not revoked.")
+            if dev.wiped_at is not None:
+                return
+            values: dict[str, Any] = {"wiped_at": now}
+            if dev.handin_started_at is not None:
+                values["handed_in_at"] = now
+            s.execute(
+                update(schema.devices).where(schema.devices.c.id == device_id).values(**values)
+            )
+            _device_event(s, dev, "device_wiped", now, last_seq=int(dev.last_seq))
 
     def list_devices(self) -> list[dict[str, Any]]:
+        now = self.clock()
         with self.session() as s:
             return [
                 {
@@ -290,6 +430,10 @@ class ServerStore:
                     "label": r.label,
                     "role": r.role,
                     "revoked": r.revoked_at is not None,
+                    "state": device_state(r, now),
+                    "revoked_at": _iso(r.revoked_at),
+                    "handin_started_at": _iso(r.handin_started_at),
+                    "wiped_at": _iso(r.wiped_at),
                     "last_seq": int(r.last_seq),
                 }
                 for r in s.execute(select(schema.devices).order_by(schema.devices.c.created_at))

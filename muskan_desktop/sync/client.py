@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
-from sqlalchemy import Text, delete, func, select, type_coerce, update
+from sqlalchemy import Text, func, select, type_coerce, update
 
 from muskan_desktop.db import SCHEMA_HEAD
 from muskan_desktop.errors import MuskanError
@@ -57,6 +57,14 @@ class Refused(SyncError):
     """The credential was refused or the device revoked."""
 
     exit_code = 11
+
+
+class Revoked(Refused):
+    """The server revoked this laptop's access: the round stops and the laptop wipes."""
+
+
+class Wiped(Refused):
+    """This laptop's access was revoked and its case data removed (the end of a round)."""
 
 
 class TooOld(SyncError):
@@ -182,7 +190,7 @@ class SyncClient:
                     continue
                 if r.status_code in (401, 403):
                     if code == "device_revoked":
-                        raise Refused("This laptop's access to the server was revoked.")
+                        raise Revoked("This laptop's access to the server was revoked.")
                     raise Refused(f"The server refused this laptop's credential ({code}).")
                 if r.status_code == 426:
                     raise TooOld(_message(r) or "This version of Muskan is too old for the server.")
@@ -207,32 +215,25 @@ class SyncClient:
 
     # -- a round ------------------------------------------------------------------------------
     def sync_once(self, progress: Progress | None = None) -> RoundResult:
+        """One round. On a revoked laptop (the server says so at any step) the round ends in
+        the wipe and `Wiped`: after the one hand-in of its queue if the administrator
+        allowed it (the push's answer says `revoked`), else at once."""
         res = RoundResult()
         say = progress or (lambda _stage, _d, _t: None)
-        revoked = self.push(res, say)
-        self.refetch(res)
-        if revoked:
-            self.wipe(res)
-            raise Refused(
-                "This laptop's access to the server was revoked. Its queued work was handed in "
-                "and the case data on this laptop was removed."
-            )
         try:
+            if self.push(res, say):  # a hand-in: the queue is delivered, now the wipe
+                raise Revoked("This laptop's access to the server was revoked.")
+            self.refetch(res)
             self.pull(res, say)
-        except Refused as exc:
-            if "revoked" in exc.message and self.pending() == 0:
-                self.wipe(res)
-                raise Refused(
-                    "This laptop's access to the server was revoked; the case data on this "
-                    "laptop was removed (all its work had reached the server)."
-                ) from None
-            raise
-        if self._resend:  # the server lost changes it had answered: deliver them again now
-            self._resend = False
-            self.push(res, say)
-            self.pull(res, say)
-        self.fetch_photos(res, say)
-        officer_sync.pull(self)  # the station's officer accounts (offline login on any laptop)
+            if self._resend:  # the server lost changes it had answered: deliver them again
+                self._resend = False
+                self.push(res, say)
+                self.pull(res, say)
+            self.fetch_photos(res, say)
+            officer_sync.pull(self)  # the station's officer accounts (offline login anywhere)
+        except Revoked:
+            lost = self.wipe(res)
+            raise Wiped(wiped_message(lost)) from None
         with self.db.write() as s:
             pull.set_meta(s.connection(), LAST_OK_KEY, dt.datetime.now(dt.UTC).isoformat())
         return res
@@ -560,28 +561,72 @@ class SyncClient:
             res.photos_down += 1
             say("photos", i + 1, len(todo))
 
-    def wipe(self, res: RoundResult) -> None:
-        """Remove case data from a revoked laptop (after its outbox was delivered)."""
-        from muskan_desktop.models import NameKey
+    def wipe(self, res: RoundResult) -> int:
+        """Remove everything of the register from this revoked laptop; returns how many
+        queued changes went with it (never delivered: the administrator allowed no hand-in,
+        or it had ended).
 
-        with self.db.write() as s:
-            s.info[outbox.APPLYING] = True
-            conn = s.connection()
-            for entity in reversed(list(rows.ENTITIES)):
-                if entity != "stations":
-                    conn.execute(rows.table(entity).delete())
-            conn.execute(delete(NameKey))
-            from .tables import conflicts, field_versions, remote_cases
-
-            for t in (conflicts, field_versions, remote_cases, refetch):
-                conn.execute(t.delete())
+        Nothing is applied to the register (its own rules refuse to erase tracing entries
+        and the audit trail): it is closed and its files removed, with its photos,
+        thumbnails and backups, and then its keys destroyed (keystore.destroy). The
+        register, photos and backups are encrypted with those keys, so whatever of them the
+        disk still holds can no longer be read (a crypto-wipe). An empty register takes its
+        place, and the server is told the wipe was done (only a record; a failure to tell
+        it changes nothing here)."""
         import shutil
 
-        for folder in ("photos", "thumbs"):
-            shutil.rmtree(self.ctx.home / folder, ignore_errors=True)
+        from muskan_desktop import keystore
+        from muskan_desktop.db import Database
+        from muskan_desktop.paths import DB_FILENAME
+
+        home = self.db.home
+        try:
+            lost = self.pending()
+        except MuskanError:
+            lost = 0
+        try:
+            cred = self._cred_now()
+        except MuskanError:
+            cred = None
         if self.device:
-            credentials.forget(self.device, self.db)
+            credentials.forget(self.device)  # the keyring's copy (the register's goes below)
+        self.db.close()
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            (home / f"{DB_FILENAME}{suffix}").unlink(missing_ok=True)
+        for folder in ("photos", "thumbs", "backups"):
+            shutil.rmtree(home / folder, ignore_errors=True)
+        keystore.destroy(home)
         res.wiped = True
+        try:
+            fresh = Database.open(home, create=True)
+        except MuskanError as exc:  # (no keyring and no passphrase for new keys)
+            log.warning("after the wipe no new register was made: %s", exc.message)
+        else:
+            self.ctx.db = self.db = fresh
+        if cred is not None:
+            try:
+                body = {"device_id": cred.device_id, "refresh_token": cred.refresh_token}
+                self._send("POST", "/v1/wiped", json=body, auth=False)
+            except SyncError as exc:
+                log.warning("the server was not told of the wipe: %s", exc.message)
+        return lost
+
+
+def wiped_message(lost: int) -> str:
+    """What the officer reads after the wipe."""
+    text = (
+        "The administrator revoked this laptop's access to the server, so the case data on "
+        "this laptop (cases, photos, tracing entries, backups) was removed and an empty "
+        "register put in its place."
+    )
+    if lost:
+        text += (
+            f" {lost} change(s) made here had not reached the server and were removed with it "
+            "(the administrator did not allow a hand-in of unsent work, or it had ended)."
+        )
+    else:
+        text += " All work made here had reached the server."
+    return text + " To use this laptop again, ask the administrator for a new enrollment code."
 
 
 class _PhotosAhead:
