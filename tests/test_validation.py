@@ -108,3 +108,41 @@ def test_a_refused_case_changes_nothing(ctx):
         CaseService(ctx).create({**BASE, "age_years": "19"})
     with ctx.db.read() as s:
         assert s.scalar(select(func.count()).select_from(Case)) == 0
+
+
+@pytest.mark.parametrize(
+    ("changes", "key", "words"),
+    [
+        ({"name_latin": "Asha\u202eKujur"}, ("name_latin", "bidi_control"), "U+202E"),
+        ({"name_deva": "पूजा\u2067"}, ("name_deva", "bidi_control"), "direction"),
+        ({"name_latin": "=1+1"}, ("name_latin", "formula_start"), "cannot start with '='"),
+        ({"guardian_name": "+Ram"}, ("guardian_name", "formula_start"), "formula"),
+        ({"clothing": "-2+3"}, ("clothing", "formula_start"), "cannot start with '-'"),
+        ({"aliases": "@x"}, ("aliases", "formula_start"), "'@'"),
+        ({"name_latin": "Pooja\nToppo"}, ("name_latin", "line_break"), "one line"),
+        ({"name_latin": "Pooja\x1bToppo"}, ("name_latin", "control_char"), "U+001B"),
+        ({"circumstances": "x" * 4001}, ("circumstances", "too_long"), "4,001 characters"),
+    ],
+)
+def test_text_a_screen_or_spreadsheet_would_misread_is_refused(changes, key, words):
+    errs = errors(**changes)
+    assert key in errs and words in errs[key]
+
+
+def test_text_rules_keep_what_officers_write():
+    out = clean_case(
+        {
+            **BASE,
+            "name_deva": "क्\u200dषमा रा\u200cनी",  # ZWJ/ZWNJ shape Devanagari conjuncts
+            "circumstances": "Left home at 6 pm.\nSeen at the bus stand,\tthen the station.",
+            "clothing": "-",  # a dash for "not known" is not a formula
+        },
+        today=TODAY,
+    )
+    assert "\u200d" in out["name_deva"] and "\n" in out["circumstances"]
+    assert out["clothing"] == "-"
+
+
+def test_messages_quote_values_short_and_clean():
+    msg = errors(sex="\u202e" + "Q" * 10_000)[("sex", "bad_enum")]
+    assert len(msg) < 120 and "\u202e" not in msg
