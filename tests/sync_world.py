@@ -1,5 +1,6 @@
-"""A small world for sync tests: one real server on PostgreSQL, laptops with real SQLite
-registers, each behind its own (possibly faulty) network, and the SYNC.md invariants."""
+"""A small world for sync tests: one real server (on SQLite, the default, and on
+PostgreSQL), laptops with real SQLite registers, each behind its own (possibly faulty)
+network, and the SYNC.md invariants."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from sqlalchemy import select
 
 from muskan_desktop import places
 from muskan_desktop.server import schema
+from muskan_desktop.server import scope as scope_mod
 from muskan_desktop.server.store import ServerStore
 from muskan_desktop.sync import rows
 from muskan_desktop.sync.tables import outbox, remote_cases
@@ -62,19 +64,41 @@ class World:
         self.store.close()
 
 
-@pytest.fixture(name="world")
-def world_fixture(tmp_path: Path, pg_cluster: Any) -> Any:
-    """A `World` on a fresh PostgreSQL database (tests import it, with `pg_cluster_fixture`)."""
+SERVER_DATABASES = ("sqlite", "postgres")
+
+
+def server_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A fresh server database of the kind the test is parametrized with ("sqlite": a file in
+    tmp_path, as `muskan-server` makes by default; "postgres": a database on the session's
+    cluster, `pg_cluster_fixture`)."""
+    kind = getattr(request, "param", "postgres")
+    if kind == "sqlite":
+        return f"sqlite:///{tmp_path / 'server.db'}"
+    return str(request.getfixturevalue("pg_cluster").create_db())
+
+
+@pytest.fixture(name="server_db", params=SERVER_DATABASES)
+def server_db_fixture(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """The URL of a fresh server database, once on SQLite and once on PostgreSQL."""
+    return server_url(request, tmp_path)
+
+
+@pytest.fixture(name="world", params=SERVER_DATABASES)
+def world_fixture(request: pytest.FixtureRequest, tmp_path: Path) -> Any:
+    """A `World` on a fresh server database, once on SQLite and once on PostgreSQL (tests
+    import it, with `pg_cluster_fixture`)."""
     use_memory_keyring()
-    w = World(tmp_path, pg_cluster.create_db())
+    w = World(tmp_path, server_url(request, tmp_path))
     yield w
     w.close()
 
 
 def server_view(store: ServerStore, station_id: str, district: str) -> dict[str, dict[str, Any]]:
-    """What a station should hold, as the server has it: wire rows by entity and id."""
+    """What a station should hold, as the server has it: wire rows by entity and id (the
+    photo hashes of other districts' cases as their pseudonyms: server/scope.py)."""
     out: dict[str, dict[str, Any]] = {e: {} for e in rows.ENTITIES}
     with store.session() as s:
+        key = scope_mod.pseudonym_key(s)
         scope = set()
         for r in s.execute(select(rows.table("cases"))).mappings():
             w = rows.row_to_wire("cases", r)
@@ -88,7 +112,10 @@ def server_view(store: ServerStore, station_id: str, district: str) -> dict[str,
                 if r["case_id"] in scope:
                     out[e][r["id"]] = rows.row_to_wire(e, r)
         for r in s.execute(select(rows.table("face_embeddings"))).mappings():
-            out["face_embeddings"][r["id"]] = rows.row_to_wire("face_embeddings", r)
+            w = rows.row_to_wire("face_embeddings", r)
+            if w["case_id"] not in scope:
+                w["photo_sha256"] = scope_mod.pseudonym(key, w["photo_sha256"])
+            out["face_embeddings"][r["id"]] = w
         out["conflicts"] = {
             r.id: (r.case_id, r.field, r.kept, r.lost, r.resolved_at is not None)
             for r in s.execute(select(schema.conflicts))
@@ -165,8 +192,9 @@ def check_invariants(world: World) -> None:
                     f"{[(want[entity][k], have[entity][k]) for k in diff[:1]]}"
                 )
     # 5. blob integrity
-    with store.session() as s:
-        for sha in s.scalars(select(rows.table("photos").c.sha256)):
-            data = store.read_blob(sha)
-            assert data is not None, f"photo {sha[:12]} is not on the server"
-            assert hashlib.sha256(data).hexdigest() == sha
+    with store.session() as s:  # (read first: on SQLite a second session would wait)
+        shas = sorted(set(s.scalars(select(rows.table("photos").c.sha256))))
+    for sha in shas:
+        data = store.read_blob(sha)
+        assert data is not None, f"photo {sha[:12]} is not on the server"
+        assert hashlib.sha256(data).hexdigest() == sha

@@ -24,7 +24,7 @@ from muskan_desktop.sync.tables import outbox
 
 from .pg import pg_cluster_fixture  # noqa: F401
 from .sync_helpers import station_codes, use_memory_keyring
-from .sync_world import World
+from .sync_world import World, server_db_fixture  # noqa: F401
 from .test_security_accounts import SHO_PW, muskan, with_accounts
 
 
@@ -77,12 +77,12 @@ def test_bulk_import_entries_carry_the_role(ctx, tmp_path):
 
 
 @pytest.fixture
-def world(tmp_path, pg_cluster):
+def world(tmp_path, server_db):
     import keyring
 
     prev = keyring.get_keyring()  # later tests' subprocesses share the suite's file keyring
     use_memory_keyring()
-    w = World(tmp_path, pg_cluster.create_db())
+    w = World(tmp_path, server_db)
     yield w
     w.close()
     keyring.set_keyring(prev)

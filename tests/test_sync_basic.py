@@ -1,4 +1,4 @@
-"""Server, enrollment, push and pull on real PostgreSQL: the everyday path."""
+"""Server, enrollment, push and pull on SQLite and real PostgreSQL: the everyday path."""
 
 from __future__ import annotations
 
@@ -11,12 +11,13 @@ from muskan_desktop.sync.tables import conflicts, outbox
 from .conftest import TODAY
 from .pg import pg_cluster_fixture  # noqa: F401
 from .sync_helpers import AppTransport, Laptop, make_server, station_codes, use_memory_keyring
+from .sync_world import server_db_fixture  # noqa: F401
 
 
 @pytest.fixture
-def world(tmp_path, pg_cluster):
+def world(tmp_path, server_db):
     use_memory_keyring()
-    store, app = make_server(tmp_path / "server", pg_cluster.create_db())
+    store, app = make_server(tmp_path / "server", server_db)
     transport = AppTransport(app)
     a_info, b_info = station_codes(2)
     for info in (a_info, b_info):

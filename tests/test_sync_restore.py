@@ -9,6 +9,7 @@ start, or they would silently miss other stations' new changes.
 from __future__ import annotations
 
 import hashlib
+import sqlite3
 
 import psycopg
 from sqlalchemy import select
@@ -26,15 +27,27 @@ from .test_sync_scenarios import _photo_case, missing, settle
 
 
 class Backup:
-    """A copy of the server's PostgreSQL database (photos included), put back on
-    `restore`."""
+    """A copy of the server's database (photos included), put back on `restore`: on
+    PostgreSQL a database made from it as a template, on SQLite a copy of the file (through
+    SQLite's online backup, which copies a consistent state whatever the WAL holds)."""
 
     def __init__(self, world: World) -> None:
         self.store = world.store
+        self.store.engine.dispose()  # a template database must have no other sessions
+        if not self.store.is_postgres:
+            self.file = self.store.url.removeprefix("sqlite:///")
+            self._copy(self.file, f"{self.file}.backup")
+            return
         self.admin, self.db = self.store.url.replace("+psycopg", "").rsplit("/", 1)
         self.copy = f"{self.db}_backup"
-        self.store.engine.dispose()  # a template database must have no other sessions
         self._sql(f'CREATE DATABASE "{self.copy}" TEMPLATE "{self.db}"')
+
+    @staticmethod
+    def _copy(src: str, dst: str) -> None:
+        with sqlite3.connect(src) as a, sqlite3.connect(dst) as b:
+            a.backup(b)
+        a.close()
+        b.close()
 
     def _sql(self, *stmts: str) -> None:
         with psycopg.connect(f"{self.admin}/postgres", autocommit=True) as c:
@@ -43,6 +56,9 @@ class Backup:
 
     def restore(self) -> None:
         self.store.engine.dispose()
+        if not self.store.is_postgres:
+            self._copy(f"{self.file}.backup", self.file)
+            return
         self._sql(
             f'DROP DATABASE "{self.db}" WITH (FORCE)',
             f'ALTER DATABASE "{self.copy}" RENAME TO "{self.db}"',

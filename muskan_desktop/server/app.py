@@ -279,13 +279,14 @@ def create_app(store: ServerStore, limits: Limits | None = None) -> FastAPI:
 
     @app.post("/v1/blobs/missing")
     def missing(body: ShasIn, dev: Annotated[Device, Depends(device)]) -> dict[str, Any]:
-        have = store.has_blobs(body.shas)
-        return {"missing": [s for s in body.shas if s not in have]}
+        """Photos this device's station has not sent yet (another station's copy does not
+        count: a station proves it holds a photo by sending it)."""
+        return {"missing": protocol.missing_blobs(store, dev, body.shas)}
 
     @app.get("/v1/blobs/{sha}/upload")
     def upload_status(sha: str, dev: Annotated[Device, Depends(device)]) -> dict[str, Any]:
         _check_sha(sha)
-        return protocol.upload_status(store, sha)
+        return protocol.upload_status(store, dev, sha)
 
     @app.post("/v1/blobs")
     def upload_many(body: BlobsIn, dev: Annotated[Device, Depends(device)]) -> dict[str, Any]:
@@ -299,7 +300,7 @@ def create_app(store: ServerStore, limits: Limits | None = None) -> FastAPI:
             raise ApiError(422, "bad_blob", "A photo's bytes are not valid base64.") from None
         if sum(len(d) for _, d in items) > 16 * 1024 * 1024:
             raise ApiError(413, "too_large", "Send at most 16 MB of photos per request.")
-        return protocol.upload_many(store, items)
+        return protocol.upload_many(store, dev, items)
 
     @app.put("/v1/blobs/{sha}")
     async def upload(
@@ -314,7 +315,7 @@ def create_app(store: ServerStore, limits: Limits | None = None) -> FastAPI:
         if len(chunk) > 8 * 1024 * 1024:
             raise ApiError(413, "too_large", "Send photos in chunks of at most 8 MB.")
         try:
-            return protocol.upload_chunk(store, sha, offset, total, chunk)
+            return protocol.upload_chunk(store, dev, sha, offset, total, chunk)
         except ValueError as exc:
             raise ApiError(422, "bad_blob", str(exc)) from None
 

@@ -44,6 +44,7 @@ from muskan_desktop.sync import rows
 from muskan_desktop.validation import FIELDS, clean_case
 
 from . import schema
+from .scope import real_photo
 from .store import Device, ServerStore
 
 log = logging.getLogger(__name__)
@@ -269,7 +270,10 @@ class Applier:
         self.facts: dict[str, tuple[str, dt.date | None]] = {}  # case -> (kind, reported_on)
         self.stations: dict[str, str] = {}
         self.codes: set[str] = set()
+        # photos prefetched: those stored, and those this device's station sent
         self.blobs: set[str] = set()
+        self.station_blobs: set[str] = set()
+        self.blobs_asked: set[str] = set()
         self.photo_keys: set[tuple[str, str]] = set()
         self.face_keys: set[tuple[str, str, str]] = set()
         # per case: field -> [version, device, actor, "db" | "new" | "dirty"]
@@ -326,7 +330,7 @@ class Applier:
             )
             self.stations.update({sid: d for sid, d in self.s.execute(q4)})
         self.codes.update(self.s.scalars(select(Station.code)))
-        self.blobs = self.store.has_blobs(sorted(shas))
+        self._load_blobs(shas)
         upd = sorted(
             {
                 str(e.get("row_id"))
@@ -342,6 +346,16 @@ class Applier:
             ).mappings()
             self.locked.update({c["id"]: CaseRow(dict(c)) for c in found})
             self._load_fv(chunk)
+
+    def _load_blobs(self, shas: Iterable[str]) -> None:
+        """Which of these photos the server holds, and which this station sent, read in the
+        push's own transaction (on SQLite a second session would wait for this one's write
+        lock until it timed out)."""
+        todo = sorted(set(shas) - self.blobs_asked)
+        if todo:
+            self.blobs |= self.store.has_blobs(todo, self.s)
+            self.station_blobs |= self.store.station_blobs(self.dev.station_id, todo, self.s)
+            self.blobs_asked.update(todo)
 
     def _load_fv(self, case_ids: Sequence[str]) -> None:
         fvt = schema.field_versions
@@ -657,6 +671,9 @@ class Applier:
                 raise Reject("a case of this match is not on the server")
             if self.dev.station_id not in (a.station_id, b.station_id):
                 raise Reject("outside jurisdiction: neither case belongs to this station")
+            # a laptop names a photo of a case outside its jurisdiction by its pseudonym
+            row["missing_photo_sha"] = real_photo(self.s, self.dev, a, row["missing_photo_sha"])
+            row["found_photo_sha"] = real_photo(self.s, self.dev, b, row["found_photo_sha"])
             dup = self.s.scalar(
                 select(MatchCandidate.id).where(
                     MatchCandidate.missing_photo_sha == row["missing_photo_sha"],
@@ -710,7 +727,10 @@ class Applier:
                     return {"status": "applied", "note": "photo already on the server"}
                 if e.get("blob") == "unavailable":
                     raise Reject("the photo file is missing or damaged on the laptop")
-                if row["sha256"] not in self.blobs and not self.store.has_blobs([row["sha256"]]):
+                self._load_blobs([row["sha256"]])
+                if row["sha256"] not in self.station_blobs:
+                    if row["sha256"] in self.blobs:  # (knowing a photo's hash is not holding it)
+                        raise Reject("the photo was not uploaded from this station")
                     raise Blocked(row["sha256"])
                 self.photo_keys.add(key)
             if entity == "face_embeddings":

@@ -3,7 +3,8 @@
 A push batch is one transaction: entries apply in order with their receipts, the device's
 counter moves, and the feed numbers are taken last. A pull page is read from the feed in
 number order, within the device's scope (its station and district in full; every case as a
-match-index stub; every station and face embedding).
+match-index stub; every station and face embedding, with the photo hashes of cases outside the
+scope replaced by pseudonyms: scope.py).
 """
 
 from __future__ import annotations
@@ -19,8 +20,9 @@ from sqlalchemy.exc import DataError, IntegrityError
 from muskan_desktop.models import Case, Station
 from muskan_desktop.sync import rows
 
-from . import feed_cursor, schema
+from . import feed_cursor, schema, scope
 from .apply import Applier, Blocked, among, conflict_to_wire, insert_many, touch_feed
+from .scope import in_scope, visible_cases
 from .store import MAX_BLOB, Device, ServerStore
 
 log = logging.getLogger(__name__)
@@ -88,10 +90,6 @@ def _scope(dev: Device) -> Any:
         f.station2 == dev.station_id,
         f.district2 == dev.district,
     )
-
-
-def in_scope(dev: Device, station_id: str | None, district: str | None) -> bool:
-    return station_id == dev.station_id or (district is not None and district == dev.district)
 
 
 def case_for(dev: Device, case: Case | Mapping[str, Any]) -> dict[str, Any]:
@@ -171,21 +169,16 @@ def fetch(s: Any, dev: Device, entity: str, ids: list[str]) -> dict[str, dict[st
             for cid, f, ver in s.execute(q):
                 out[cid].setdefault("_versions", {})[f] = int(ver)
         return out
-    # Rows of a case are only shown where the case is (belt and braces over the feed scope).
-    if entity in CHILD_CASE_KEY or entity == "sync_conflicts":
+    if entity in scope.PHOTO_COLUMNS:  # every station's, but no photo hash from elsewhere
+        scope.hide_photos(s, dev, entity, out.values())
         if entity == "face_embeddings":
             return out
+    # Rows of a case are only shown where the case is (belt and braces over the feed scope).
+    if entity in CHILD_CASE_KEY or entity == "sync_conflicts":
         case_ids = {r["case_id"] for r in out.values()}
         visible = visible_cases(s, dev, case_ids)
         return {k: v for k, v in out.items() if v["case_id"] in visible}
     return out
-
-
-def visible_cases(s: Any, dev: Device, case_ids: set[str]) -> set[str]:
-    if not case_ids:
-        return set()
-    q = select(Case.id, Case.station_id, Case.district).where(Case.id.in_(list(case_ids)))
-    return {cid for cid, st, d in s.execute(q) if in_scope(dev, st, d)}
 
 
 def dependencies(s: Any, dev: Device, data: dict[str, dict[str, dict[str, Any]]]) -> list[Any]:
@@ -234,36 +227,51 @@ def rows_by_id(store: ServerStore, dev: Device, entity: str, ids: list[str]) -> 
 
 
 def blob_visible(store: ServerStore, dev: Device, sha: str) -> bool:
-    from muskan_desktop.models import Photo
-
+    """May this device download the photo (scope.photo_visible)?"""
     with store.session() as s:
-        case_ids = set(s.scalars(select(Photo.case_id).where(Photo.sha256 == sha)))
-        return bool(visible_cases(s, dev, case_ids))
+        return scope.photo_visible(s, dev, sha)
 
 
-def upload_many(store: ServerStore, blobs: Sequence[tuple[str, bytes]]) -> dict[str, Any]:
+def missing_blobs(store: ServerStore, dev: Device, shas: Sequence[str]) -> list[str]:
+    """Those of `shas` this device's station has not sent the bytes of (even where another
+    station sent the same bytes): its laptop uploads them before the rows naming them."""
+    have = store.station_blobs(dev.station_id, shas)
+    return [x for x in shas if x not in have]
+
+
+def upload_many(
+    store: ServerStore, dev: Device, blobs: Sequence[tuple[str, bytes]]
+) -> dict[str, Any]:
     """Many small photos in one request (most are a few hundred kB): each is re-hashed, and
-    all are stored with their records in one transaction."""
+    all are stored with their records, credited to the device's station, in one
+    transaction."""
     good, refused = [], []
     for sha, data in blobs:
         if hashlib.sha256(data).hexdigest() != sha or not 0 < len(data) <= MAX_BLOB:
             refused.append(sha)
         else:
             good.append((sha, data))
-    store.put_blobs(good)
+    store.put_blobs(good, dev.station_id, dev.id)
     return {"stored": [x for x, _ in good], "refused": refused}
 
 
+def _part(store: ServerStore, dev: Device, sha: str) -> Any:
+    """Where a photo arriving in chunks waits (one per station: two stations may send the
+    same bytes at once, and each must send them all)."""
+    return store.upload_dir / f"{sha}-{dev.station_id}.part"
+
+
 def upload_chunk(
-    store: ServerStore, sha: str, offset: int, total: int, chunk: bytes
+    store: ServerStore, dev: Device, sha: str, offset: int, total: int, chunk: bytes
 ) -> dict[str, Any]:
     """Append a chunk of a photo; the server re-hashes the whole file before accepting it.
-    An upload cut off resumes from what arrived (`received`)."""
-    if store.has_blobs([sha]):
+    An upload cut off resumes from what arrived (`received`). A photo another station sent
+    is received in full all the same: only its bytes make it this station's."""
+    if store.station_blobs(dev.station_id, [sha]):
         return {"received": total, "complete": True}
     if total > MAX_BLOB or total <= 0:
         raise ValueError("a photo must be between 1 byte and 30 MB")
-    part = store.upload_dir / f"{sha}.part"
+    part = _part(store, dev, sha)
     have = part.stat().st_size if part.exists() else 0
     if offset != have:
         return {"received": have, "complete": False, "error": "offset"}
@@ -280,15 +288,15 @@ def upload_chunk(
     if hashlib.sha256(data).hexdigest() != sha:
         part.unlink(missing_ok=True)
         raise ValueError("the photo's bytes do not match its SHA-256; upload discarded")
-    store.put_blobs([(sha, data)])
+    store.put_blobs([(sha, data)], dev.station_id, dev.id)
     part.unlink(missing_ok=True)
     return {"received": total, "complete": True}
 
 
-def upload_status(store: ServerStore, sha: str) -> dict[str, Any]:
-    if store.has_blobs([sha]):
+def upload_status(store: ServerStore, dev: Device, sha: str) -> dict[str, Any]:
+    if store.station_blobs(dev.station_id, [sha]):
         return {"received": None, "complete": True}
-    part = store.upload_dir / f"{sha}.part"
+    part = _part(store, dev, sha)
     return {"received": part.stat().st_size if part.exists() else 0, "complete": False}
 
 

@@ -6,6 +6,8 @@ Case data lives in the shared domain tables (models.py); these sit beside them. 
 
 from __future__ import annotations
 
+import datetime as dt
+import secrets
 from typing import cast
 
 from sqlalchemy import (
@@ -267,6 +269,29 @@ blob_data = Table(
     Column("data", LargeBinary, nullable=False),
 )
 
+# Who sent each photo's bytes: one row per (photo, station), written when a device of that
+# station uploads the bytes (even if another station sent the same bytes first). A `photos`
+# row is accepted only for a photo its station uploaded, and a photo is handed out only for a
+# case whose own station uploaded it: knowing a photo's SHA-256 is not enough to get it.
+blob_uploaders = Table(
+    "server_blob_uploaders",
+    meta,
+    Column("sha256", String(64), primary_key=True),
+    Column("station_id", String(36), primary_key=True),
+    Column("device_id", String(36)),  # the first device of that station to send it
+    Column("uploaded_at", DateTime, nullable=False),
+)
+
+# The server's own secrets (in the database, so every worker and a restored backup agree):
+# `photo_pseudonym_key` keys the HMAC that stands in for a photo's SHA-256 outside its
+# case's jurisdiction (scope.pseudonym).
+secrets_table = Table(
+    "server_secrets",
+    meta,
+    Column("name", String(40), primary_key=True),
+    Column("value", String(128), nullable=False),
+)
+
 # The domain tables the server keeps (not the laptop's own bookkeeping).
 DOMAIN_TABLES = (
     "stations",
@@ -302,6 +327,11 @@ def create(engine: Engine) -> None:
     with engine.begin() as conn:
         if engine.dialect.name == "postgresql":  # several workers may start at once
             conn.exec_driver_sql("SELECT pg_advisory_xact_lock(74657)")
+        _upgrade_blob_uploaders(conn)
+        key = select(secrets_table.c.value).where(secrets_table.c.name == PSEUDONYM_KEY)
+        if conn.scalar(key) is None:
+            new_key = {"name": PSEUDONYM_KEY, "value": secrets.token_hex(32)}
+            conn.execute(insert(secrets_table).values(**new_key))
         for ddl in APPEND_ONLY_DDL.get(engine.dialect.name, []):
             conn.exec_driver_sql(ddl)
         if conn.scalar(select(counter.c.value).where(counter.c.id == 1)) is None:
@@ -317,3 +347,41 @@ def create(engine: Engine) -> None:
                 select(devices.c.id, top).where(devices.c.id.not_in(known)),
             )
         )
+
+
+PSEUDONYM_KEY = "photo_pseudonym_key"
+UPGRADED_UPLOADERS = "blob_uploaders_filled"
+
+
+def _upgrade_blob_uploaders(conn: Connection) -> None:
+    """A server from before `server_blob_uploaders` (2026-12-02): each stored photo is
+    credited, once, to the station of the case whose `photos` row reached the server first
+    (the one that sent the bytes: any later row naming the same photo may be one planted by
+    a laptop that read the photo's hash in the match index). Photos no row names yet are
+    credited to no one: the laptop that holds them is told they are missing and sends them
+    again."""
+    done = select(secrets_table.c.value).where(secrets_table.c.name == UPGRADED_UPLOADERS)
+    if conn.scalar(done) is not None:
+        return
+    photos, cases = Base.metadata.tables["photos"], Base.metadata.tables["cases"]
+    q = (
+        select(photos.c.sha256, cases.c.station_id, feed.c.seq)
+        .join(cases, cases.c.id == photos.c.case_id)
+        .join(blobs, blobs.c.sha256 == photos.c.sha256)
+        .outerjoin(feed, (feed.c.entity == "photos") & (feed.c.row_id == photos.c.id))
+    )
+    first: dict[str, tuple[float, str]] = {}
+    for sha, station, seq in conn.execute(q):
+        order = float(seq) if seq is not None else float("inf")
+        if sha not in first or order < first[sha][0]:
+            first[sha] = (order, station)
+    known = set(conn.scalars(select(blob_uploaders.c.sha256)))
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    todo = [
+        {"sha256": sha, "station_id": st, "device_id": None, "uploaded_at": now}
+        for sha, (_o, st) in first.items()
+        if sha not in known
+    ]
+    for i in range(0, len(todo), 1000):
+        conn.execute(insert(blob_uploaders), todo[i : i + 1000])
+    conn.execute(insert(secrets_table).values(name=UPGRADED_UPLOADERS, value=now.isoformat()))

@@ -12,7 +12,7 @@ import datetime as dt
 import hashlib
 import os
 import secrets
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -445,11 +445,19 @@ class ServerStore:
         database, table `server_blob_data`)."""
         return self.blob_dir / sha[:2] / sha
 
-    def put_blobs(self, items: Sequence[tuple[str, bytes]]) -> list[str]:
+    def put_blobs(
+        self,
+        items: Sequence[tuple[str, bytes]],
+        station_id: str | None = None,
+        device_id: str | None = None,
+    ) -> list[str]:
         """Photos (already re-hashed) and their records, in one transaction: when this
         returns, every photo is durable and may be acknowledged. One commit makes a whole
         batch durable (a file per photo cost a create, an fsync and a rename each, and the
-        waits of a busy server's other threads). Returns the photos this call added."""
+        waits of a busy server's other threads). With `station_id`, each photo is also
+        credited to that station (and device) as its sender, whether or not another station
+        sent the same bytes before (`server_blob_uploaders`). Returns the photos this call
+        added."""
         todo = dict(items)
         if not todo:
             return []
@@ -467,6 +475,17 @@ class ServerStore:
                     insert_many(s, schema.blob_data, files)
                     records = [{"sha256": x, "size": len(todo[x]), "stored_at": now} for x in fresh]
                     insert_many(s, schema.blobs, records)
+                    if station_id is not None:
+                        credit = sorted(todo.keys() - self.station_blobs(station_id, todo, s))
+                        insert_many(
+                            s,
+                            schema.blob_uploaders,
+                            [
+                                {"sha256": x, "station_id": station_id, "device_id": device_id,
+                                 "uploaded_at": now}
+                                for x in credit
+                            ],
+                        )  # fmt: skip
                 return fresh
             except IntegrityError:  # another laptop sent one of them at the same moment
                 if attempt == 2:
@@ -484,11 +503,38 @@ class ServerStore:
             return old.read_bytes()
         return None
 
-    def has_blobs(self, shas: list[str]) -> set[str]:
+    def has_blobs(self, shas: Iterable[str], s: Session | None = None) -> set[str]:
+        """Those of `shas` the server holds (in `s`, the caller's transaction, if given: on
+        SQLite a second session would wait for the first one's write lock)."""
+        shas = list(shas)
         if not shas:
             return set()
         from .apply import among
 
-        with self.session() as s:
-            q = select(schema.blobs.c.sha256).where(among(s, schema.blobs.c.sha256, shas))
-            return set(s.scalars(q))
+        with self._in(s) as s2:
+            q = select(schema.blobs.c.sha256).where(among(s2, schema.blobs.c.sha256, shas))
+            return set(s2.scalars(q))
+
+    def station_blobs(
+        self, station_id: str, shas: Iterable[str], s: Session | None = None
+    ) -> set[str]:
+        """Those of `shas` a device of this station sent the bytes of."""
+        shas = list(shas)
+        if not shas:
+            return set()
+        from .apply import among
+
+        up = schema.blob_uploaders
+        with self._in(s) as s2:
+            q = select(up.c.sha256).where(
+                up.c.station_id == station_id, among(s2, up.c.sha256, shas)
+            )
+            return set(s2.scalars(q))
+
+    @contextmanager
+    def _in(self, s: Session | None) -> Iterator[Session]:
+        if s is not None:
+            yield s
+        else:
+            with self.session() as own:
+                yield own
