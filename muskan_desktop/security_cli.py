@@ -95,7 +95,7 @@ def add_parsers(sub: Any) -> None:
         "integrity check and its audit chain, or nothing is written (exit 4). A photo or "
         "thumbnail file that is damaged (it no longer decrypts to the SHA-256 it is named by) "
         "is left out and named on stderr: the archive holds everything else and the exit code "
-        "is 6.",
+        "is 9.",
     )
     bc.add_argument("file")
     br = bks.add_parser(
@@ -104,7 +104,7 @@ def add_parsers(sub: Any) -> None:
         description="Check the archive completely, then replace this data folder with it (the "
         "old folder is kept beside it as <folder>.before-restore-<time>). If a photo in it "
         "does not check out, nothing is restored and the damaged files are named (exit 4); "
-        "with --partial everything else is restored and they are named on stderr (exit 6). "
+        "with --partial everything else is restored and they are named on stderr (exit 9). "
         "A data folder whose register cannot be opened (an empty muskan.db, a missing "
         "keys.json) is replaced without logging in.",
     )
@@ -113,7 +113,7 @@ def add_parsers(sub: Any) -> None:
     br.add_argument(
         "--partial",
         action="store_true",
-        help="restore what checks out when some photos do not (they are listed; exit 6)",
+        help="restore what checks out when some photos do not (they are listed; exit 9)",
     )
 
 
@@ -311,7 +311,7 @@ def _backup_passphrase(*, confirm: bool) -> str:
     return first
 
 
-EXIT_LEFT_OUT = 6  # backup.EXIT_LEFT_OUT (not imported: the CLI's start stays light)
+EXIT_LEFT_OUT = 9  # backup.EXIT_LEFT_OUT (not imported: the CLI's start stays light)
 
 PREPARE = {
     ("backup", "restore"): prepare_restore,

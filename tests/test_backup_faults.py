@@ -14,6 +14,7 @@ import io
 import json
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
 import tarfile
@@ -30,8 +31,8 @@ from .conftest import shared_dir
 
 PASS = "backup passphrase 15"
 EXIT_STORAGE = 4
-EXIT_LEFT_OUT = 6
-KILLED = 9
+EXIT_LEFT_OUT = 9
+KILLED = 137  # as a shell reports kill -9
 
 ENV = {**os.environ, "MUSKAN_OFFICER": "SI Backup", "MUSKAN_BACKUP_PASSPHRASE": PASS}
 for _name in ("MUSKAN_HOME", "MUSKAN_PASSWORD"):
@@ -49,21 +50,21 @@ KILLER = textwrap.dedent(
     def replace(src, dst, *a, **kw):
         name = pathlib.Path(dst).name
         if step == "before-archive-rename" and name.endswith(".mbk"):
-            os._exit(9)
+            os._exit(137)
         real_replace(src, dst, *a, **kw)
         if step == "after-journal" and name.endswith(".restore-journal.json"):
-            os._exit(9)
+            os._exit(137)
         if step == "between-renames" and ".before-restore-" in name:
-            os._exit(9)
+            os._exit(137)
         if step == "after-swap" and name == home_name:
-            os._exit(9)
+            os._exit(137)
 
     def write_bytes(self, data):
         n = real_write(self, data)
         if step == "during-unpack" and ".restore-" in str(self):
             written.append(self)
             if len(written) == 3:
-                os._exit(9)
+                os._exit(137)
         return n
 
     os.replace, pathlib.Path.write_bytes = replace, write_bytes
@@ -195,8 +196,8 @@ def test_create_leaves_out_a_damaged_photo_and_restore_asks_for_partial(
     ok(muskan(laptop, "audit", "verify"))
     assert not leftovers(laptop)
 
-    helptext = ok(muskan(station, "backup", "create", "--help")).stdout
-    assert "left out" in helptext and "6" in helptext
+    helptext = " ".join(ok(muskan(station, "backup", "create", "--help")).stdout.split())
+    assert "left out" in helptext and "exit code is 9" in helptext
     assert "--partial" in ok(muskan(station, "backup", "restore", "--help")).stdout
 
 
@@ -470,3 +471,33 @@ def test_a_full_disk_gets_one_clear_message(
     filler.unlink()
     assert cases_json(home) == before  # nothing was saved, nothing was lost
     ok(muskan(home, "audit", "verify"))
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        OSError(errno.ENOSPC, "No space left on device", "/data/muskan/photos/ab/x.tmp"),
+        sqlite3.OperationalError("database or disk is full"),
+    ],
+    ids=["oserror", "sqlite"],
+)
+def test_the_window_shows_the_same_full_disk_message(
+    qtbot, modal_boxes, monkeypatch, raw: Exception
+) -> None:
+    """The window's error handler (ui/errors.show_error) gives a full disk the plain message,
+    not the raw error text or the crash dialog."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from ui.errors import show_error
+
+    def crash_dialog(box: QMessageBox) -> int:
+        modal_boxes.append(("crash dialog", box.windowTitle(), box.text()))
+        return 0
+
+    monkeypatch.setattr(QMessageBox, "exec", crash_dialog)
+
+    show_error(None, raw)
+    assert len(modal_boxes) == 1
+    kind, _title, text = modal_boxes[0]
+    assert kind == "warning" and text.startswith("The disk is full: nothing was saved.")
+    assert "Free space on" in text and "No space left" not in text

@@ -10,7 +10,7 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from muskan_desktop.errors import MuskanError, ValidationError
+from muskan_desktop.errors import MuskanError, ValidationError, disk_full_error
 
 from . import labels
 
@@ -18,6 +18,7 @@ log = logging.getLogger(__name__)
 
 
 def show_error(parent: QWidget | None, exc: BaseException, log_path: Path | None = None) -> None:
+    exc = disk_full_error(exc) or exc  # the one message for a full disk, however it surfaced
     if isinstance(exc, ValidationError):
         text = "\n".join(f"{labels.field_label(e.field)}: {labels.message(e)}" for e in exc.errors)
         QMessageBox.warning(parent, QCoreApplication.translate("Errors", "Please check"), text)
