@@ -8,6 +8,7 @@ The real app with a real enrolled laptop's credential, and the real server proce
 from __future__ import annotations
 
 import json
+import socket
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -303,6 +304,11 @@ def test_four_50mb_bodies_at_once_leave_the_servers_memory_flat(tmp_path, server
         )
         assert grew_kb < 25 * 1024, out  # was 1.6 GB for one 300 MB body
         assert httpx.get(server.url + "/healthz").status_code == 200  # still serving
+        # headers: uvicorn's h11 takes at most 16 KB of request line and headers
+        with socket.create_connection(("127.0.0.1", server.port), timeout=30) as sock:
+            sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Pad: " + b"a" * 32 * KB)
+            sock.sendall(b"\r\n\r\n")
+            assert sock.recv(100).startswith(b"HTTP/1.1 400 ")
     finally:
         server.stop()
 
