@@ -134,7 +134,7 @@ class BodyLimit:
         limit, known_device = self.limit_for(scope["method"], scope["path"])
         too_large = (
             f"The request body is larger than the server takes for {scope['path']} "
-            f"(at most {_size(limit)}); nothing was read or changed."
+            f"(at most {_size(limit)}); it was not read, and nothing was changed."
         )
         length = _header(scope, b"content-length")
         if length is not None and length.isdigit() and int(length) > limit:
