@@ -31,12 +31,10 @@ import os
 import re
 import secrets
 import shutil
-import struct
 import tarfile
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from . import audit, keystore, restore_journal
 from .context import Context
@@ -46,21 +44,17 @@ from .keystore import RegisterKeys
 from .paths import DB_FILENAME
 from .photos import PhotoStore
 from .roles import Action, require
+from .sealed import CHUNK, BackupError, ChunkReader, SealedWriter, check_value, derive, open_chunks
 
 log = logging.getLogger(__name__)
 
 MAGIC = b"MUSKAN-BACKUP-1\n"
-CHUNK = 1 << 20
 MANIFEST = "MANIFEST.json"
 FOLDERS = ("photos", "thumbs")
 # `backup create` wrote the archive, or `backup restore --partial` restored, without some
 # photo or thumbnail files that do not check out (named on stderr).
 EXIT_LEFT_OUT = 9
 _SHA = re.compile(r"[0-9a-f]{64}")
-
-
-class BackupError(MuskanError):
-    exit_code = 4
 
 
 @dataclass(frozen=True)
@@ -70,104 +64,6 @@ class BackupInfo:
     cases: int = 0
     left_out: tuple[str, ...] = ()  # "photos/ab/<sha>.jpg: why" for each file not packed
     replaced: Path | None = None  # where restore kept the folder it replaced
-
-
-# -- the sealed stream ------------------------------------------------------------------------
-def _aead(key: bytes) -> Any:
-    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-
-    return AESGCM(key)
-
-
-class _SealedWriter(io.RawIOBase):
-    def __init__(self, fh: IO[bytes], key: bytes, header: bytes) -> None:
-        self.fh, self.aead, self.header = fh, _aead(key), header
-        self.buf = bytearray()
-        self.n = 0
-
-    def writable(self) -> bool:
-        return True
-
-    def write(self, data: Any) -> int:
-        self.buf += bytes(data)
-        while len(self.buf) > CHUNK:
-            self._emit(bytes(self.buf[:CHUNK]), last=False)
-            del self.buf[:CHUNK]
-        return len(data)
-
-    def finish(self) -> None:
-        self._emit(bytes(self.buf), last=True)
-        self.buf.clear()
-
-    def _emit(self, plain: bytes, *, last: bool) -> None:
-        nonce = secrets.token_bytes(12)
-        aad = self.header + struct.pack(">Q?", self.n, last)
-        sealed = self.aead.encrypt(nonce, plain, aad)
-        self.fh.write(struct.pack(">I", len(sealed)) + nonce + sealed)
-        self.n += 1
-
-
-def _open_chunks(fh: IO[bytes], key: bytes, header: bytes) -> Iterator[bytes]:
-    from cryptography.exceptions import InvalidTag
-
-    aead, n = _aead(key), 0
-    while True:
-        head = fh.read(4)
-        if len(head) < 4:
-            raise BackupError("The backup is cut short (its last part is missing).")
-        (size,) = struct.unpack(">I", head)
-        nonce, sealed = fh.read(12), fh.read(size)
-        if len(sealed) != size:
-            raise BackupError("The backup is cut short (its last part is missing).")
-        for last in (False, True):
-            try:
-                plain = aead.decrypt(nonce, sealed, header + struct.pack(">Q?", n, last))
-                break
-            except InvalidTag:
-                continue
-        else:
-            raise BackupError(f"The backup is damaged (part {n + 1} fails its check).")
-        yield plain
-        n += 1
-        if last:
-            if fh.read(1):
-                raise BackupError("The backup has data after its end; it was changed.")
-            return
-
-
-class _ChunkReader(io.RawIOBase):
-    def __init__(self, chunks: Iterator[bytes]) -> None:
-        self.chunks, self.buf = chunks, b""
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, b: Any) -> int:
-        while not self.buf:
-            try:
-                self.buf = next(self.chunks)
-            except StopIteration:
-                return 0
-        n = min(len(b), len(self.buf))
-        b[:n] = self.buf[:n]
-        self.buf = self.buf[n:]
-        return n
-
-
-def _derive(passphrase: str, params: dict[str, Any]) -> bytes:
-    from argon2.low_level import Type, hash_secret_raw
-
-    if not passphrase:
-        raise BackupError("A backup passphrase is needed.")
-    salt = bytes.fromhex(params["salt"])
-    return hash_secret_raw(
-        passphrase.encode(), salt, params["t"], params["m"], params["p"], 32, Type.ID
-    )
-
-
-def _check_value(key: bytes) -> str:
-    """Tells a wrong passphrase from a damaged archive (a one-way value of the derived key)."""
-    return hashlib.sha256(b"muskan-backup-check" + key).hexdigest()[:32]
 
 
 # -- create -----------------------------------------------------------------------------------
@@ -187,8 +83,8 @@ def create_backup(ctx: Context, out: Path, passphrase: str) -> BackupInfo:
     restore_journal.clean_stale_archives(out.parent)
     params = {"kdf": "argon2id", **keystore.KDF, "salt": secrets.token_hex(16)}
     params["register"] = keys.register_id
-    key = _derive(passphrase, params)
-    params["check"] = _check_value(key)
+    key = derive(passphrase, params)
+    params["check"] = check_value(key)
     header = json.dumps(params, sort_keys=True).encode() + b"\n"
     tmp = restore_journal.archive_tmp(out)  # named by this process: a kill leaves it findable
     files, total = 0, 0
@@ -199,7 +95,7 @@ def create_backup(ctx: Context, out: Path, passphrase: str) -> BackupInfo:
         store = PhotoStore(ctx.home, keys.photo)
         with tmp.open("wb") as fh:
             fh.write(MAGIC + header)
-            w = _SealedWriter(fh, key, header)
+            w = SealedWriter(fh, key, header)
             members: dict[str, str] = {}
             with tarfile.open(fileobj=w, mode="w|") as tar:  # type: ignore[call-overload]
                 entries = [(snapshot, DB_FILENAME)]
@@ -362,6 +258,10 @@ def _restore(
         _fsync_tree(staging)
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
         aside = home.parent / f"{home.name}.before-restore-{stamp}"
+        n = 1
+        while aside.exists():  # two restores within a second
+            n += 1
+            aside = home.parent / f"{home.name}.before-restore-{stamp}-{n}"
         journal = restore_journal.Journal(
             pid=os.getpid(),
             src=src.name,
@@ -429,10 +329,10 @@ def _unpack(
             params = json.loads(header)
         except ValueError:
             raise BackupError(f"{src.name} is damaged (its header is unreadable).") from None
-        key = _derive(passphrase, params)
-        if params.get("check") != _check_value(key):
+        key = derive(passphrase, params)
+        if params.get("check") != check_value(key):
             raise BackupError("Wrong passphrase for this backup; nothing was changed.")
-        reader = io.BufferedReader(_ChunkReader(_open_chunks(fh, key, header)), CHUNK)
+        reader = io.BufferedReader(ChunkReader(open_chunks(fh, key, header)), CHUNK)
         staging.mkdir(parents=True)
         hashes: dict[str, str] = {}
         manifest: dict[str, Any] | None = None

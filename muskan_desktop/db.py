@@ -266,7 +266,9 @@ class Database:
                     dst.close()
             finally:
                 src.close()
-        except (OSError, *db_errors()) as exc:
+        except Exception as exc:
+            if not isinstance(exc, (OSError, *db_errors())):
+                raise
             target.unlink(missing_ok=True)  # half a copy is no copy
             raise storage_error(exc, target) or StorageError(
                 f"The copy {target} could not be written: {exc}"

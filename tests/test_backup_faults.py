@@ -204,13 +204,14 @@ def test_create_leaves_out_a_damaged_photo_and_restore_asks_for_partial(
 def _repack_with_damage(src: Path, dst: Path) -> str:
     """An archive as an older `backup create` wrote it: a damaged photo packed as it was (its
     manifest hash that of the damaged bytes). Returns the damaged member's name."""
-    from muskan_desktop.backup import MAGIC, MANIFEST, _derive, _open_chunks, _SealedWriter
+    from muskan_desktop.backup import MAGIC, MANIFEST
+    from muskan_desktop.sealed import SealedWriter, derive, open_chunks
 
     with src.open("rb") as fh:
         assert fh.read(len(MAGIC)) == MAGIC
         header = fh.readline()
-        key = _derive(PASS, json.loads(header))
-        plain = b"".join(_open_chunks(fh, key, header))
+        key = derive(PASS, json.loads(header))
+        plain = b"".join(open_chunks(fh, key, header))
     members: list[tuple[str, bytes]] = []
     with tarfile.open(fileobj=io.BytesIO(plain), mode="r:") as tar:
         for m in tar:
@@ -231,7 +232,7 @@ def _repack_with_damage(src: Path, dst: Path) -> str:
         out.append((name, data))
     with dst.open("wb") as fh:
         fh.write(MAGIC + header)
-        w = _SealedWriter(fh, key, header)
+        w = SealedWriter(fh, key, header)
         with tarfile.open(fileobj=w, mode="w|") as tar:  # type: ignore[call-overload]
             for name, data in out:
                 info = tarfile.TarInfo(name)
