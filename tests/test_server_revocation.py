@@ -6,6 +6,7 @@ and `muskan-server` processes). Server tests run on SQLite and on PostgreSQL."""
 from __future__ import annotations
 
 import base64
+import contextlib
 import datetime as dt
 import hashlib
 import json
@@ -518,3 +519,36 @@ def test_revoked_laptop_wipes_completely_through_muskan_sync(tmp_path, request, 
         assert again.returncode == 13 and "Traceback" not in again.stderr  # not enrolled
     finally:
         srv.stop()
+
+
+@pytest.mark.usefixtures("modal_boxes")
+def test_window_shows_the_wipe_and_an_empty_register(qtbot, tmp_path, modal_boxes):
+    """The window's sync indicator says what happened; the register on screen is the new,
+    empty one (no crash dialog from the old one's files being gone)."""
+    from muskan_desktop.cases import CaseService
+    from ui.tasks import TaskRunner
+
+    from .test_sync_ui import _world
+
+    fixture = _world(qtbot, tmp_path, TaskRunner(inline=True))
+    win, _other, store, _net = next(fixture)
+    try:
+        case = CaseService(win.ctx).create(
+            {"kind": "missing", "name_latin": "Ravi Kumar", "sex": "M", "age_years": 9}
+        )
+        CaseService(win.ctx).add_tracing_entry(case.id, "asked at the bus stand")
+        win.sync.act_sync.trigger()
+        assert win.sync.label.text().startswith("Online")
+        win.run_search()
+        assert win.model.rowCount() == 1
+        store.revoke(win.sync.client_factory(win.ctx).device)
+        win.sync.act_sync.trigger()  # Sync > Sync now
+        assert win.sync.label.text() == "Access revoked: the case data was removed"
+        assert "revoked" in win.sync.label.toolTip() and "removed" in win.sync.label.toolTip()
+        assert win.model.rowCount() == 0
+        with win.ctx.db.read() as s:
+            assert s.scalar(select(func.count()).select_from(Case)) == 0
+        assert modal_boxes == []
+    finally:
+        with contextlib.suppress(StopIteration):
+            next(fixture)
