@@ -140,6 +140,11 @@ def cmd_officer_passwd(ctx: Context, args: argparse.Namespace) -> int:
     old = ask_password("Current password: ") if name == ctx.actor else None
     AccountService(ctx).change_password(name, old, _new_password())
     print(f"password of {name} changed")
+    from .sync import officer_sync
+
+    server = officer_sync.hand_in_now(ctx)  # an own password goes up with the old one, now
+    if server:
+        print(server)
     return 0
 
 

@@ -117,40 +117,75 @@ def hand_in_passwords(client: Any) -> int:
     in with the old one, change it through the officer API. A refused old password (the
     administrator reset it meanwhile) drops the change, so a stale one is tried once and
     never counts towards a lockout again; an outage keeps it for the next round."""
+    done = 0
+    for name, pair in _waiting(client.db).items():
+        outcome = _hand_in(client, name, pair)
+        if outcome != "offline":
+            _done(client.db, name, pair)
+        done += outcome == "done"
+    return done
+
+
+def _hand_in(client: Any, name: str, pair: tuple[str, str]) -> str:
     from .client import Offline, SyncError
 
-    waiting = _waiting(client.db)
-    if not waiting:
-        return 0
     with client.db.read() as s:
         sid = s.scalar(select(Meta.value).where(Meta.key == "station_id"))
         code = s.scalar(select(Station.code).where(Station.id == sid)) if sid else None
-    done = 0
-    for name, pair in waiting.items():
-        old, new = pair
-        try:
-            r = client._send(
-                "POST",
-                "/v1/officers/login",
-                auth=False,
-                json={"station": code, "username": name, "password": old},
-            )
-            token = str(client._json(r)["token"])
-            client._send(
-                "POST",
-                "/v1/officers/password",
-                auth=False,
-                headers={"Authorization": f"Bearer {token}"},
-                json={"old": old, "new": new},
-            )
-        except Offline:
-            continue  # next round
-        except (SyncError, KeyError):
-            log.warning("an officer's new password was refused by the server; the server's stays")
-        else:
-            done += 1
-        _done(client.db, name, pair)
-    return done
+    old, new = pair
+    try:
+        r = client._send(
+            "POST",
+            "/v1/officers/login",
+            auth=False,
+            json={"station": code, "username": name, "password": old},
+        )
+        token = str(client._json(r)["token"])
+        client._send(
+            "POST",
+            "/v1/officers/password",
+            auth=False,
+            headers={"Authorization": f"Bearer {token}"},
+            json={"old": old, "new": new},
+        )
+    except Offline:
+        return "offline"
+    except (SyncError, KeyError):
+        log.warning("an officer's new password was refused by the server; the server's stays")
+        return "refused"
+    return "done"
+
+
+def hand_in_now(ctx: Any) -> str | None:
+    """For a command that ends its process (the app's memory goes with it): hand the new
+    password in at once. What happened, for the officer; None when there is nothing to do."""
+    from .client import NotEnrolled, SyncClient, SyncError
+
+    waiting = _waiting(ctx.db)
+    if not waiting:
+        return None
+    with _HAND_IN_LOCK:
+        _HAND_IN.pop(str(ctx.db.path), None)  # (this process ends: nothing keeps it)
+    try:
+        client = SyncClient(ctx)
+    except NotEnrolled:
+        return None
+    except SyncError:  # (its credential is not at hand: as good as offline)
+        outcomes = {"offline"}
+    else:
+        outcomes = {_hand_in(client, name, pair) for name, pair in waiting.items()}
+    if outcomes == {"done"}:
+        return "The server has the new password too."
+    if "refused" in outcomes:
+        return (
+            "The server refused the current password (the administrator may have reset it), "
+            "so it keeps its own: this laptop takes that one at its next sync."
+        )
+    return (
+        "The server could not be reached, so it still has the old password: the new one "
+        "works on this laptop until its next sync. Change it again while the server can be "
+        "reached."
+    )
 
 
 def _time(v: Any) -> dt.datetime | None:
