@@ -357,8 +357,9 @@ class ServerStore:
                             schema.devices.c.handin_started_at.is_(None),
                         )
                         .values(handin_started_at=now)
-                    ).rowcount
-                    if started:
+                        .returning(schema.devices.c.id)
+                    ).first()
+                    if started is not None:
                         until = dev.token_expires_at.isoformat()
                         _device_event(s, dev, "device_handin_started", now, until=until)
             st = self.station(s, dev.station_id)

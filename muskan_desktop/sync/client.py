@@ -561,18 +561,19 @@ class SyncClient:
             res.photos_down += 1
             say("photos", i + 1, len(todo))
 
-    def wipe(self, res: RoundResult) -> int:
+    def wipe(self, res: RoundResult) -> int | None:
         """Remove everything of the register from this revoked laptop; returns how many
         queued changes went with it (never delivered: the administrator allowed no hand-in,
-        or it had ended).
+        or it had ended), None if they could not be counted.
 
         Nothing is applied to the register (its own rules refuse to erase tracing entries
-        and the audit trail): it is closed and its files removed, with its photos,
-        thumbnails and backups, and then its keys destroyed (keystore.destroy). The
-        register, photos and backups are encrypted with those keys, so whatever of them the
-        disk still holds can no longer be read (a crypto-wipe). An empty register takes its
-        place, and the server is told the wipe was done (only a record; a failure to tell
-        it changes nothing here)."""
+        and the audit trail): it is closed, its keys destroyed first (keystore.destroy) and
+        then its files removed, with its photos, thumbnails and backups. The register,
+        photos and backups are encrypted with those keys, so whatever of them the disk
+        still holds, or a file that could not be removed, can no longer be read (a
+        crypto-wipe). An empty register takes its place, and the server is told the wipe
+        was done (only a record; a failure to tell it changes nothing here). Each step
+        runs whatever the one before met."""
         import shutil
 
         from muskan_desktop import keystore
@@ -580,27 +581,35 @@ class SyncClient:
         from muskan_desktop.paths import DB_FILENAME
 
         home = self.db.home
+        lost: int | None
         try:
             lost = self.pending()
-        except MuskanError:
-            lost = 0
+        except Exception as exc:  # a damaged register is wiped all the same
+            log.warning("the queue could not be counted before the wipe: %s", type(exc).__name__)
+            lost = None
         try:
-            cred = self._cred_now()
-        except MuskanError:
+            cred: credentials.Credential | None = self._cred_now()
+        except Exception:
             cred = None
-        if self.device:
-            credentials.forget(self.device)  # the keyring's copy (the register's goes below)
         self.db.close()
+        keystore.destroy(home)
+        if self.device:
+            try:
+                credentials.forget(self.device)  # the keyring's copy (the register's is gone)
+            except Exception as exc:
+                log.warning("the keyring kept the server credential: %s", type(exc).__name__)
         for suffix in ("", "-wal", "-shm", "-journal"):
-            (home / f"{DB_FILENAME}{suffix}").unlink(missing_ok=True)
+            try:
+                (home / f"{DB_FILENAME}{suffix}").unlink(missing_ok=True)
+            except OSError as exc:  # (its key is destroyed: unreadable all the same)
+                log.warning("%s%s was not removed: %s", DB_FILENAME, suffix, exc.strerror)
         for folder in ("photos", "thumbs", "backups"):
             shutil.rmtree(home / folder, ignore_errors=True)
-        keystore.destroy(home)
         res.wiped = True
         try:
             fresh = Database.open(home, create=True)
-        except MuskanError as exc:  # (no keyring and no passphrase for new keys)
-            log.warning("after the wipe no new register was made: %s", exc.message)
+        except Exception as exc:  # (no keyring and no passphrase for new keys, say)
+            log.warning("after the wipe no new register was made: %s", type(exc).__name__)
         else:
             self.ctx.db = self.db = fresh
         if cred is not None:
@@ -612,14 +621,16 @@ class SyncClient:
         return lost
 
 
-def wiped_message(lost: int) -> str:
+def wiped_message(lost: int | None) -> str:
     """What the officer reads after the wipe."""
     text = (
         "The administrator revoked this laptop's access to the server, so the case data on "
         "this laptop (cases, photos, tracing entries, backups) was removed and an empty "
         "register put in its place."
     )
-    if lost:
+    if lost is None:
+        text += " Work made here that had not reached the server was removed with it."
+    elif lost:
         text += (
             f" {lost} change(s) made here had not reached the server and were removed with it "
             "(the administrator did not allow a hand-in of unsent work, or it had ended)."
