@@ -872,28 +872,28 @@
 <context>
     <name>Errors</name>
     <message>
-        <location filename="../../ui/errors.py" line="23"/>
+        <location filename="../../ui/errors.py" line="24"/>
         <source>Please check</source>
         <translation>कृपया जांचें</translation>
     </message>
     <message>
-        <location filename="../../ui/errors.py" line="27"/>
-        <location filename="../../ui/errors.py" line="33"/>
+        <location filename="../../ui/errors.py" line="28"/>
+        <location filename="../../ui/errors.py" line="34"/>
         <source>Muskan Desktop</source>
         <translation>मुस्कान डेस्कटॉप</translation>
     </message>
     <message>
-        <location filename="../../ui/errors.py" line="34"/>
+        <location filename="../../ui/errors.py" line="35"/>
         <source>The file could not be read or written: %1</source>
         <translation>फाइल पढ़ी या लिखी नहीं जा सकी: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/errors.py" line="42"/>
+        <location filename="../../ui/errors.py" line="43"/>
         <source>Muskan Desktop — unexpected error</source>
         <translation>मुस्कान डेस्कटॉप — अनपेक्षित त्रुटि</translation>
     </message>
     <message>
-        <location filename="../../ui/errors.py" line="45"/>
+        <location filename="../../ui/errors.py" line="46"/>
         <source>Something went wrong inside Muskan Desktop. Your saved work is safe. Please send the log file to the district IT cell:
 %1</source>
         <translation>मुस्कान डेस्कटॉप में कोई गड़बड़ी हुई। आपका सहेजा गया काम सुरक्षित है। कृपया लॉग फाइल जिला आईटी सेल को भेजें:
@@ -2155,87 +2155,87 @@ The station&apos;s register of missing and found children.</source>
 <context>
     <name>SyncController</name>
     <message>
-        <location filename="../../ui/sync_status.py" line="81"/>
+        <location filename="../../ui/sync_status.py" line="83"/>
         <source>&amp;Sync</source>
         <translation>&amp;सिंक</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_status.py" line="82"/>
+        <location filename="../../ui/sync_status.py" line="84"/>
         <source>Sync &amp;now</source>
         <translation>अभी सिंक &amp;करें</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_status.py" line="83"/>
+        <location filename="../../ui/sync_status.py" line="85"/>
         <source>&amp;Stop syncing</source>
         <translation>सिंक &amp;रोकें</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_status.py" line="84"/>
+        <location filename="../../ui/sync_status.py" line="86"/>
         <source>&amp;Conflicts to review…</source>
         <translation>समीक्षा हेतु &amp;टकराव…</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_status.py" line="104"/>
+        <location filename="../../ui/sync_status.py" line="106"/>
         <source>Sync: not enrolled</source>
         <translation>सिंक: पंजीकृत नहीं</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_status.py" line="105"/>
+        <location filename="../../ui/sync_status.py" line="107"/>
         <source>Enroll this laptop with `muskan enroll` to sync.</source>
         <translation>सिंक के लिए इस लैपटॉप को `muskan enroll` से पंजीकृत करें।</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_status.py" line="110"/>
+        <location filename="../../ui/sync_status.py" line="120"/>
         <source>Online</source>
         <translation>ऑनलाइन</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_status.py" line="111"/>
+        <location filename="../../ui/sync_status.py" line="121"/>
         <source>Offline</source>
         <translation>ऑफ़लाइन</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_status.py" line="112"/>
+        <location filename="../../ui/sync_status.py" line="122"/>
         <source>Access refused</source>
         <translation>पहुँच अस्वीकृत</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_status.py" line="113"/>
+        <location filename="../../ui/sync_status.py" line="123"/>
         <source>Upgrade needed</source>
         <translation>अपग्रेड आवश्यक</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_status.py" line="114"/>
+        <location filename="../../ui/sync_status.py" line="124"/>
         <source>Not yet synced</source>
         <translation>अभी सिंक नहीं हुआ</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_status.py" line="115"/>
+        <location filename="../../ui/sync_status.py" line="125"/>
         <source>Sync paused (Sync → Sync now resumes)</source>
         <translation>सिंक रुका है (सिंक → अभी सिंक करें से फिर शुरू)</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_status.py" line="121"/>
+        <location filename="../../ui/sync_status.py" line="131"/>
         <source>syncing: sent %1 of %2</source>
         <translation>सिंक: %1 भेजे, कुल %2</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_status.py" line="122"/>
+        <location filename="../../ui/sync_status.py" line="132"/>
         <source>syncing: received %1 of %2</source>
         <translation>सिंक: %1 प्राप्त, कुल %2</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_status.py" line="123"/>
+        <location filename="../../ui/sync_status.py" line="133"/>
         <source>syncing: photo %1 of %2</source>
         <translation>सिंक: फ़ोटो %1, कुल %2</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_status.py" line="128"/>
+        <location filename="../../ui/sync_status.py" line="138"/>
         <source>syncing…</source>
         <translation>सिंक हो रहा है…</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/sync_status.py" line="129"/>
+        <location filename="../../ui/sync_status.py" line="139"/>
         <source>%n change(s) waiting</source>
         <translation>
             <numerusform>%n बदलाव प्रतीक्षा में</numerusform>
@@ -2243,19 +2243,24 @@ The station&apos;s register of missing and found children.</source>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/sync_status.py" line="131"/>
+        <location filename="../../ui/sync_status.py" line="141"/>
         <source>oldest %1</source>
         <translation>सबसे पुराना %1</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_status.py" line="134"/>
+        <location filename="../../ui/sync_status.py" line="144"/>
         <source>last sync %1</source>
         <translation>अंतिम सिंक %1</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_status.py" line="203"/>
+        <location filename="../../ui/sync_status.py" line="213"/>
         <source>Stopped; what was sent is on the server, the rest waits.</source>
         <translation>रोका गया; जो भेजा गया वह सर्वर पर है, बाकी प्रतीक्षा में है।</translation>
+    </message>
+    <message>
+        <location filename="../../ui/sync_status.py" line="237"/>
+        <source>Access revoked: the case data was removed</source>
+        <translation>पहुँच रद्द: इस लैपटॉप का केस डेटा हटा दिया गया</translation>
     </message>
 </context>
 <context>
@@ -2359,17 +2364,17 @@ The station&apos;s register of missing and found children.</source>
 <context>
     <name>obj</name>
     <message>
-        <location filename="../../ui/sync_status.py" line="238"/>
+        <location filename="../../ui/sync_status.py" line="256"/>
         <source>%1 min ago</source>
         <translation>%1 मिनट पहले</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_status.py" line="240"/>
+        <location filename="../../ui/sync_status.py" line="258"/>
         <source>%1 h ago</source>
         <translation>%1 घंटे पहले</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_status.py" line="241"/>
+        <location filename="../../ui/sync_status.py" line="259"/>
         <source>%1 days ago</source>
         <translation>%1 दिन पहले</translation>
     </message>
