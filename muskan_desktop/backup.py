@@ -249,7 +249,11 @@ def _restore(
                 "every other photo); the files above will be missing."
             )
         for name in problems:
-            (staging / name).unlink(missing_ok=True)
+            try:
+                target = _safe_target(staging, name)
+            except BackupError:
+                continue  # a name only the manifest gives, not one of ours: nothing unpacked
+            target.unlink(missing_ok=True)
         close()
         keystore.store_keys(staging, keys)
         for keep in ("logs",):  # the log of this machine stays with it
