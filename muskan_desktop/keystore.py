@@ -157,7 +157,11 @@ def load_keys(home: Path, *, create: bool = True) -> RegisterKeys:
             return cached
         if info is None:
             if not create:
-                raise KeyUnavailable(f"The register in {home} has no keys file ({KEYFILE}).")
+                raise KeyUnavailable(
+                    f"The register's key file {KEYFILE} is missing from {home}: put it back "
+                    "from a copy of this folder, or restore the folder from a backup with "
+                    "`muskan backup restore FILE`."
+                )
             keys = RegisterKeys.new()
             store_keys(home, keys)
         else:
