@@ -282,26 +282,31 @@ def test_handin_lasts_one_token_and_is_not_renewed(world):
     assert states(world)[cred.device_id] == "revoked, handed in"
 
 
-def test_an_old_server_database_gets_the_new_device_columns(tmp_path):
-    """A server database from before the hand-in columns is upgraded when the server starts."""
-    import sqlite3
-
+@pytest.mark.parametrize("db", ["sqlite", "postgres"])
+def test_an_old_server_database_gets_the_new_device_columns(tmp_path, request, db):
+    """A server database from before the hand-in columns, with a laptop enrolled, is
+    upgraded when the server starts: the laptop keeps working and can be revoked."""
     from muskan_desktop.server.store import ServerStore
 
-    url = f"sqlite:///{tmp_path / 'server.db'}"
+    url = (
+        f"sqlite:///{tmp_path / 'server.db'}"
+        if db == "sqlite"
+        else request.getfixturevalue("pg_cluster").create_db()
+    )
+    info = station_codes(1)[0]
     store = ServerStore(tmp_path, url)
+    store.add_station(info.code)
+    enrolled = store.enroll(store.enrollment_code(info.code), "old")
+    with store.engine.begin() as conn:
+        for col in ("handin_allowed", "handin_started_at", "handed_in_at", "wiped_at"):
+            conn.exec_driver_sql(f"ALTER TABLE server_devices DROP COLUMN {col}")
     store.close()
-    con = sqlite3.connect(tmp_path / "server.db")
-    for col in ("handin_allowed", "handin_started_at", "handed_in_at", "wiped_at"):
-        con.execute(f"ALTER TABLE server_devices DROP COLUMN {col}")
-    con.commit()
-    con.close()
     store = ServerStore(tmp_path, url)
     try:
-        store.add_station(station_codes(1)[0].code)
-        code = store.enrollment_code(station_codes(1)[0].code)
-        dev = store.enroll(code, "old")["device_id"]
-        store.revoke(dev, allow_handin=True)
+        dev = store.authenticate(enrolled["token"])
+        assert (dev.id, dev.revoked) == (enrolled["device_id"], False)
+        assert store.list_devices()[0]["state"] == "active"
+        store.revoke(dev.id, allow_handin=True)
         assert store.list_devices()[0]["state"] == "revoked, hand-in pending"
     finally:
         store.close()
