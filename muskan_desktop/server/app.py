@@ -175,7 +175,7 @@ def create_app(store: ServerStore, limits: Limits | None = None) -> FastAPI:
         authorization: Annotated[str | None, Header()] = None,
     ) -> Device:
         """For push and photo upload: an active device (token unexpired), or a revoked one
-        in the one hand-in its administrator allowed (store.py: the rule)."""
+        in the one hand-in its administrator allowed (ServerStore.revoke: the rule)."""
         dev = store.authenticate(_token(authorization), handin=True)
         if not can(dev.role, Action.SYNC):
             raise ApiError(403, "role", "This device's role may not sync.")

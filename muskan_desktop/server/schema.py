@@ -49,9 +49,9 @@ devices = Table(
     Column("last_seq", BigInteger, nullable=False, default=0),
     Column("created_at", DateTime, nullable=False),
     Column("last_seen_at", DateTime),
-    # Revocation with a hand-in (store.py: the rule): the administrator allowed the revoked
-    # laptop to deliver its queue once; when that started; when it ended; when the laptop
-    # reported its wipe. (Added 2026-12: `create` adds them to an older server database.)
+    # Revocation with a hand-in (the rule: ServerStore.revoke): the administrator allowed
+    # the revoked laptop to deliver its queue once; when that started; when it ended; when
+    # the laptop reported its wipe. (Added 2026-12: `create` adds them to an older server database.)
     Column("handin_allowed", Boolean, nullable=False, default=False, server_default="0"),
     Column("handin_started_at", DateTime),
     Column("handed_in_at", DateTime),

@@ -277,27 +277,10 @@ class ServerStore:
                 "expires_at": (now + self.access_ttl).isoformat(),
             }
 
-    # -- revocation and hand-in ----------------------------------------------------------------
-    # The rule (issue 15): a revoked device has no access. Every device route checks the
-    # token's expiry first, then revocation, and a revoked device gets 403 `device_revoked`
-    # (the laptop wipes its case data on it). The one exception is the hand-in the
-    # administrator may allow with `muskan-server device revoke --allow-handin`:
-    #
-    # - The hand-in covers push and photo upload only (push, /v1/blobs, /v1/blobs/missing,
-    #   the upload status): never pull, rows, photo download, the officer roster or status.
-    # - It needs a valid credential: an unexpired access token, or ONE refresh made before
-    #   the hand-in has started (with an unexpired refresh token). A laptop whose token and
-    #   refresh token have expired (offline for 400 days, say) gets nothing.
-    # - It happens once: it starts at the first request (or the refresh) after the
-    #   revocation and lasts while the token it started with is valid (at most ACCESS_TTL);
-    #   no refresh is granted once it has started. The laptop ends it early by reporting its
-    #   wipe (`wiped`). Its pushes apply with the same checks as any device's.
-    # - Every step is in server_officer_events (device_revoked, device_handin_started,
-    #   device_wiped) and `muskan-server device list` shows the state.
-
+    # -- revocation and hand-in (the rule: `revoke`) ------------------------------------------
     def refresh(self, device_id: str, refresh_token: str) -> dict[str, Any]:
         """A new access token for the refresh token. Refused for a revoked device, except
-        once, before its allowed hand-in has started (see the rule above)."""
+        once, before its allowed hand-in has started (the rule: `revoke`)."""
         now = self.clock()
         with self.session() as s:
             dev = s.execute(
@@ -374,9 +357,29 @@ class ServerStore:
             )
 
     def revoke(self, device_id: str, *, allow_handin: bool = False) -> None:
-        """Refuse the device from now on. With `allow_handin` it may deliver its queued work
-        once (the rule above) before it is told to wipe; without, it is told straight away.
-        Revoking again changes nothing but may withdraw a hand-in not yet started."""
+        """Refuse the device from now on (`muskan-server device revoke [--allow-handin]`).
+
+        The rule (issue 15): a revoked device has no access. Every device route checks the
+        token's expiry first, then revocation, and a revoked device gets 403
+        `device_revoked`, the renewal of its token included (the laptop wipes its case data
+        on that answer). The one exception is the hand-in `allow_handin` permits:
+
+        - It covers push and photo upload only (push, /v1/blobs, /v1/blobs/missing, the
+          upload status): never pull, rows, photo download, the officer roster or status.
+        - It needs a valid credential: an unexpired access token, or ONE renewal made before
+          the hand-in has started, with an unexpired refresh token. A laptop whose token
+          and refresh token have expired (offline for 400 days, say) gets nothing.
+        - It happens once: it starts at the first request (or the renewal) after the
+          revocation and lasts while the token it started with is valid (at most the access
+          TTL, an hour); no renewal is granted once it has started. The laptop ends it
+          early by reporting its wipe (`wiped`). Its pushes apply with the same checks as
+          any device's, with the normal receipts; the answer's `revoked` tells the laptop
+          to wipe once its queue is delivered.
+        - Each step is a server_officer_events row (device_revoked, device_handin_started,
+          device_wiped), and `list_devices` gives the state (`device_state`).
+
+        Revoking again changes nothing, except the hand-in permission while the hand-in
+        has not started."""
         now = self.clock()
         with self.session() as s:
             dev = s.execute(
