@@ -258,9 +258,12 @@ def test_handin_delivers_the_queue_once_then_the_laptop_wipes(world):
 
 def test_handin_lasts_one_token_and_is_not_renewed(world):
     """A hand-in the laptop never finishes (no wipe reported) ends with the token it began
-    with: no second renewal, no later push."""
-    a_info, _ = station_codes(2)
+    with: no second renewal, no later push. What it hands in meets the usual checks."""
+    a_info, _, far_info = station_codes(3)  # the third in another district
     a = world.laptop("a", a_info)
+    far = world.laptop("far", far_info)
+    elsewhere = missing(far, "Far Away")
+    far.sync()
     missing(a, "Ravi Kumar")
     a.sync()
     missing(a, "Sunita Devi")
@@ -271,6 +274,12 @@ def test_handin_lasts_one_token_and_is_not_renewed(world):
     r = http.post("/v1/push", headers=auth, json={"entries": queued(a)})
     assert r.status_code == 200 and r.json()["revoked"] is True
     assert [x["status"] for x in r.json()["receipts"]] == ["applied"] * len(queued(a))
+    # the same checks as any push: no edit of another district's case
+    foreign = {"seq": r.json()["last_seq"] + 1, "entity": "cases", "row_id": elsewhere.id,
+               "op": "update", "data": {"clothing": "planted"}, "base": {"clothing": 0}}  # fmt: skip
+    r = http.post("/v1/push", headers=auth, json={"entries": [foreign]})
+    assert [x["status"] for x in r.json()["receipts"]] == ["rejected"]
+    assert server_cases(world)[elsewhere.id] == ("Far Away", None)
     refresh = {"device_id": cred.device_id, "refresh_token": cred.refresh_token}
     assert http.post("/v1/token", headers=SCHEMA, json=refresh).status_code == 403
     for path in ("/v1/pull", "/v1/status", "/v1/officers/station"):
