@@ -64,6 +64,12 @@ FIELDS = {
 }
 
 
+# The server's clock is right; the laptops' (TODAY +-30 days) run up to 60 days behind it
+# and up to 60 apart. (A laptop AHEAD of the server dates its cases in the server's future,
+# which the server refuses as the laptop's own validation would: server/apply.py CLOCK_SLACK.)
+SERVER_START = dt.datetime.combine(TODAY + dt.timedelta(days=30), dt.time(12, 0))
+
+
 class Crash(Exception):
     """The laptop died right after the server answered."""
 
@@ -80,7 +86,7 @@ class Sim:
 
         ctx = open_context(self.template, actor="template")
         ctx.db.close()
-        self.now = dt.datetime(2026, 11, 1, 12, 0)
+        self.now = SERVER_START
         self.store, self.app = make_server(root / "server", url, clock=lambda: self.now)
         self.base = AppTransport(self.app)
         self.enrolled: list[Path] = []
@@ -107,7 +113,7 @@ class Sim:
 
     def reset(self) -> None:
         self.run += 1
-        self.now = dt.datetime(2026, 11, 1, 12, 0)
+        self.now = SERVER_START
         self._load_tables("enrolled")
         shutil.rmtree(self.store.upload_dir, ignore_errors=True)
         self.store.upload_dir.mkdir()

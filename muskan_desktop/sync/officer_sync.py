@@ -8,10 +8,11 @@ Down: each sync round fetches the station's accounts (name, role, argon2id hash,
 locked state) so an officer can log in, offline too, on any enrolled laptop of the station.
 
 Trust: the server takes a pushed account change only from an officer whose role there (and
-the laptop's enrolled role) manages accounts, and stamps it with its own time. An officer
-without that right who changes their own password proves it the one way a laptop can: the
-old password, checked by the server (POST /v1/officers/login, then /v1/officers/password)
-at the next sync round of this running app. The pair is held in this process's memory only,
+the laptop's enrolled role) manages accounts, and stamps it with its own time. An officer who
+changes their own password proves it the one way a laptop can (a pushed hash proves nothing:
+every laptop of the station holds every hash): the old password, checked by the server
+(POST /v1/officers/login, then /v1/officers/password) at the next sync round of this running
+app, or at once by `muskan officer passwd`. The pair is held in this process's memory only,
 never written anywhere; if the app closes first, the server's password stays and comes back
 down (the officer changes it again while online). Down, the server's account is the truth:
 a local account differs from it only while its own change waits to go up.
