@@ -539,11 +539,14 @@ def test_revoked_laptop_wipes_completely_through_muskan_sync(tmp_path, request, 
 def test_window_shows_the_wipe_and_an_empty_register(qtbot, tmp_path, modal_boxes):
     """The window's sync indicator says what happened; the register on screen is the new,
     empty one (no crash dialog from the old one's files being gone)."""
+    import keyring
+
     from muskan_desktop.cases import CaseService
     from ui.tasks import TaskRunner
 
     from .test_sync_ui import _world
 
+    prev = keyring.get_keyring()
     fixture = _world(qtbot, tmp_path, TaskRunner(inline=True))
     win, _other, store, _net = next(fixture)
     try:
@@ -566,3 +569,4 @@ def test_window_shows_the_wipe_and_an_empty_register(qtbot, tmp_path, modal_boxe
     finally:
         with contextlib.suppress(StopIteration):
             next(fixture)
+        keyring.set_keyring(prev)  # (later tests' subprocesses share the suite's keyring)
