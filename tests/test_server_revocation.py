@@ -503,7 +503,7 @@ def test_revoked_laptop_wipes_completely_through_muskan_sync(tmp_path, request, 
         assert "revoked" in r.stderr and "removed" in r.stderr
         assert f"{status['pending']} change(s) made here had not reached the server" in r.stderr
         # nothing of the register is left: no photo or thumbnail, no backup, old keys gone
-        for folder in ("photos", "thumbs", "backups"):
+        for folder in ("photos", "thumbs", "backups", "index"):
             assert not (lap / folder).exists() or not any((lap / folder).rglob("*"))
         assert _readable_secrets(lap) == []
         with _with_env(env):

@@ -603,7 +603,8 @@ class SyncClient:
                 (home / f"{DB_FILENAME}{suffix}").unlink(missing_ok=True)
             except OSError as exc:  # (its key is destroyed: unreadable all the same)
                 log.warning("%s%s was not removed: %s", DB_FILENAME, suffix, exc.strerror)
-        for folder in ("photos", "thumbs", "backups"):
+        # index/: the face-descriptor cache (biometric data, encrypted with the destroyed key)
+        for folder in ("photos", "thumbs", "backups", "index"):
             shutil.rmtree(home / folder, ignore_errors=True)
         res.wiped = True
         try:
