@@ -506,7 +506,12 @@ class Applier:
             clean_case(fields, today=self._today(), partial=existing is not None, existing=before)
             if steps:
                 clean_step_details(
-                    Kind(kind), reported, (), tuple(steps), _step_wire(steps), today=self._today()
+                    Kind(str(kind)),
+                    reported,
+                    (),
+                    tuple(steps),
+                    _step_wire(steps),
+                    today=self._today(),
                 )
         except ValidationError as exc:
             raise Reject(_refusal(exc)) from None
@@ -516,9 +521,9 @@ class Applier:
         kind, reported = self._facts(row["case_id"])
         try:
             if entity == "lifecycle_events":
-                step = allowed_actions(Kind(kind), Status(row.get("from_status"))).get(
-                    row["action"]
-                )
+                if row.get("from_status") not in {x.value for x in Status}:
+                    raise Reject("a lifecycle step must name the status it starts from")
+                step = allowed_actions(Kind(kind), Status(row["from_status"])).get(row["action"])
                 if step is None or step.target.value != row["to_status"]:
                     raise Reject(
                         f"the lifecycle has no step {row['action']!r} from "
