@@ -98,7 +98,7 @@ class Sim:
             return
         with self.store.engine.begin() as c:
             c.execute(text(f"TRUNCATE {', '.join(self.tables())} CASCADE"))
-            c.execute(schema.counter.insert().values(id=1, value=0))
+            schema.seed(c)  # the counter and the photo pseudonyms' key, as on a new server
         for info in infos:
             self.store.add_station(info.code)
         for i, info in enumerate(LAPTOP_STATIONS):

@@ -328,14 +328,9 @@ def create(engine: Engine) -> None:
         if engine.dialect.name == "postgresql":  # several workers may start at once
             conn.exec_driver_sql("SELECT pg_advisory_xact_lock(74657)")
         _upgrade_blob_uploaders(conn)
-        key = select(secrets_table.c.value).where(secrets_table.c.name == PSEUDONYM_KEY)
-        if conn.scalar(key) is None:
-            new_key = {"name": PSEUDONYM_KEY, "value": secrets.token_hex(32)}
-            conn.execute(insert(secrets_table).values(**new_key))
         for ddl in APPEND_ONLY_DDL.get(engine.dialect.name, []):
             conn.exec_driver_sql(ddl)
-        if conn.scalar(select(counter.c.value).where(counter.c.id == 1)) is None:
-            conn.execute(insert(counter).values(id=1, value=0))
+        seed(conn)
         _add_columns(conn)
         # Devices enrolled before the server kept pull cursors: none was ever handed more
         # than the feed's present end.
@@ -347,6 +342,17 @@ def create(engine: Engine) -> None:
                 select(devices.c.id, top).where(devices.c.id.not_in(known)),
             )
         )
+
+
+def seed(conn: Connection) -> None:
+    """The rows a server cannot work without, where missing: the feed counter and the key
+    of the photo pseudonyms (a new random one: on a database emptied by hand, laptops
+    already holding pseudonyms should be enrolled again)."""
+    if conn.scalar(select(counter.c.value).where(counter.c.id == 1)) is None:
+        conn.execute(insert(counter).values(id=1, value=0))
+    key = select(secrets_table.c.value).where(secrets_table.c.name == PSEUDONYM_KEY)
+    if conn.scalar(key) is None:
+        conn.execute(insert(secrets_table).values(name=PSEUDONYM_KEY, value=secrets.token_hex(32)))
 
 
 PSEUDONYM_KEY = "photo_pseudonym_key"
