@@ -282,9 +282,10 @@ blob_uploaders = Table(
     Column("uploaded_at", DateTime, nullable=False),
 )
 
-# The server's own secrets (in the database, so every worker and a restored backup agree):
-# `photo_pseudonym_key` keys the HMAC that stands in for a photo's SHA-256 outside its
-# case's jurisdiction (scope.pseudonym).
+# The server's own secrets and one-time upgrade marks (in the database, so every worker and
+# a restored backup agree): `photo_pseudonym_key` keys the HMAC that stands in for a photo's
+# SHA-256 outside its case's jurisdiction (scope.pseudonym); `blob_uploaders_filled` says
+# an older database's photos were credited to their stations (_upgrade_blob_uploaders).
 secrets_table = Table(
     "server_secrets",
     meta,
