@@ -64,10 +64,10 @@ FIELDS = {
 }
 
 
-# The server's clock is right; the laptops' (TODAY +-30 days) run up to 60 days behind it
-# and up to 60 apart. (A laptop AHEAD of the server dates its cases in the server's future,
-# which the server refuses as the laptop's own validation would: server/apply.py CLOCK_SLACK.)
-SERVER_START = dt.datetime.combine(TODAY + dt.timedelta(days=30), dt.time(12, 0))
+# The laptops' clocks run up to 30 days either side of the server's; a laptop ahead of the
+# server dates its cases in the server's future, which the server accepts within
+# server/apply.py CLOCK_SLACK (a client clock never refuses an officer's work).
+SERVER_START = dt.datetime(2026, 11, 1, 12, 0)
 
 
 class Crash(Exception):

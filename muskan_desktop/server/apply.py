@@ -75,8 +75,10 @@ FAST_ENTITIES = frozenset(
         "face_embeddings",
     }
 )
-# A laptop's clock may run a little ahead of the server's: its "today" is still accepted.
-CLOCK_SLACK = dt.timedelta(days=1)
+# A laptop's clock may run ahead of the server's (SYNC.md plans for skews of +-30 days, and a
+# client clock must never be why an officer's work is refused): dates up to the server's
+# today plus this slack pass the register's "not in the future" rule; a 2099 date does not.
+CLOCK_SLACK = dt.timedelta(days=31)
 CHILD_RULES = frozenset({"lifecycle_events", "tracing_entries", "risk_assessments"})
 AUDIT = "audit_events"  # not a synced table: the server's own append-only trail
 OPS = {
