@@ -28,12 +28,6 @@ def _face_number(text: str) -> int:
     return int(text)
 
 
-def _positive(text: str) -> int:
-    if not text.isdigit() or int(text) < 1:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number of at least 1")
-    return int(text)
-
-
 def _distance(text: str) -> float:
     try:
         d = float(text)
@@ -45,6 +39,8 @@ def _distance(text: str) -> float:
 
 
 def add_parsers(sub: Any) -> None:
+    from .cli import positive_int  # (one rule for every count: report_cli takes iso_date so)
+
     face_help = "which face, counted from the left, in a photo of several people"
 
     photos = sub.add_parser("photos", help="attach photos to a case (faces are checked)")
@@ -61,7 +57,7 @@ def add_parsers(sub: Any) -> None:
     match = sub.add_parser("match", help="rank the register's cases for a photo (leads only)")
     match.set_defaults(action=None)
     match.add_argument("photo", metavar="PHOTO")
-    match.add_argument("--top", type=_positive, default=10, metavar="K")
+    match.add_argument("--top", type=positive_int, default=10, metavar="K")
     match.add_argument("--kind", choices=["missing", "found"], help="only cases of this kind")
     match.add_argument(
         "--max-distance",
@@ -97,7 +93,7 @@ def add_parsers(sub: Any) -> None:
     imp.add_argument("--district", help="district of new cases without one")
     imp.add_argument("--station", help="station of new cases without one")
     imp.add_argument(
-        "--workers", type=_positive, metavar="N", help="processes (default: one per CPU core)"
+        "--workers", type=positive_int, metavar="N", help="processes (default: one per CPU core)"
     )
     imp.add_argument("--json", action="store_true")
 

@@ -47,17 +47,9 @@ def _new_password() -> str:
     return first
 
 
-def _at_least_1(text: str) -> int:
-    try:
-        n = int(text)
-    except ValueError:
-        n = 0
-    if n < 1:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number of at least 1")
-    return n
-
-
 def add_parsers(sub: Any) -> None:
+    from .cli import positive_int  # (as report_cli takes iso_date: one rule for every count)
+
     sub.add_parser("login", help="check an officer's name and password (and record the login)")
 
     off = sub.add_parser("officer", help="officer accounts: add, passwd, list, unlock")
@@ -80,7 +72,7 @@ def add_parsers(sub: Any) -> None:
     aus = au.add_subparsers(dest="action", metavar="ACTION", required=True)
     aus.add_parser("verify", help="check the hash chain; names the first broken row")
     al = aus.add_parser("list", help="recent audit events, newest first")
-    al.add_argument("--limit", type=_at_least_1, default=50, metavar="N", help="default 50")
+    al.add_argument("--limit", type=positive_int, default=50, metavar="N", help="default 50")
     al.add_argument("--actor")
     al.add_argument("--action", dest="event")
     al.add_argument("--case", dest="case_id")
