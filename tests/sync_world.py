@@ -86,11 +86,16 @@ def server_db_fixture(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 @pytest.fixture(name="world", params=SERVER_DATABASES)
 def world_fixture(request: pytest.FixtureRequest, tmp_path: Path) -> Any:
     """A `World` on a fresh server database, once on SQLite and once on PostgreSQL (tests
-    import it, with `pg_cluster_fixture`)."""
+    import it, with `pg_cluster_fixture`). The keyring is put back afterwards: later tests'
+    subprocesses share the suite's file keyring."""
+    import keyring
+
+    prev = keyring.get_keyring()
     use_memory_keyring()
     w = World(tmp_path, server_url(request, tmp_path))
     yield w
     w.close()
+    keyring.set_keyring(prev)
 
 
 def server_view(store: ServerStore, station_id: str, district: str) -> dict[str, dict[str, Any]]:

@@ -23,23 +23,10 @@ from muskan_desktop.transfer import export_cases
 
 from .conftest import TODAY, fixed
 from .pg import pg_cluster_fixture  # noqa: F401
-from .sync_helpers import station_codes, use_memory_keyring
-from .sync_world import World, server_db_fixture  # noqa: F401
+from .sync_helpers import station_codes
+from .sync_world import world_fixture  # noqa: F401  (SQLite and PostgreSQL)
 
 PW = {"sho": "sho-password-1", "op": "operator-pw-1", "vw": "viewer-pw-1"}
-
-
-@pytest.fixture
-def world(tmp_path, server_db):
-    """A World on SQLite and on PostgreSQL (sync_world.server_db_fixture's two databases)."""
-    import keyring
-
-    prev = keyring.get_keyring()  # later tests' subprocesses share the suite's file keyring
-    use_memory_keyring()
-    w = World(tmp_path, server_db)
-    yield w
-    w.close()
-    keyring.set_keyring(prev)
 
 
 def server_accounts(world, code):

@@ -30,28 +30,12 @@ from muskan_desktop.sync.tables import outbox
 
 from .conftest import shared_dir
 from .pg import pg_cluster_fixture  # noqa: F401
-from .sync_helpers import station_codes, use_memory_keyring
-from .sync_world import World
+from .sync_helpers import station_codes
+from .sync_world import World, world_fixture  # noqa: F401  (SQLite and PostgreSQL)
 
 FACES = shared_dir() / "data" / "faces"
 PHONE = "9876501234"
 SCHEMA = {"X-Muskan-Schema": "0010"}
-
-
-@pytest.fixture(params=["sqlite", "postgres"])
-def world(request, tmp_path):
-    import keyring
-
-    prev = keyring.get_keyring()
-    use_memory_keyring()
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'server.db'}"
-    else:
-        url = request.getfixturevalue("pg_cluster").create_db()
-    w = World(tmp_path, url)
-    yield w
-    w.close()
-    keyring.set_keyring(prev)
 
 
 def missing(lap, name, **kw):

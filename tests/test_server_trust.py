@@ -28,8 +28,8 @@ from muskan_desktop.sync.tables import outbox
 
 from .conftest import TODAY, fixed, shared_dir
 from .pg import pg_cluster_fixture  # noqa: F401
-from .sync_helpers import Laptop, station_codes, use_memory_keyring
-from .sync_world import World
+from .sync_helpers import Laptop, station_codes
+from .sync_world import World, world_fixture  # noqa: F401  (SQLite and PostgreSQL)
 
 PW = {"sho": "sho-password-1", "op": "operator-pw-1"}
 ATTACKER_PW = "attacker-pw-1"
@@ -37,23 +37,6 @@ FACES = shared_dir() / "data" / "faces"
 
 
 # -- helpers ---------------------------------------------------------------------------------
-@pytest.fixture(params=["sqlite", "postgres"])
-def world(request, tmp_path):
-    """The real server on SQLite (muskan-server's default) and on PostgreSQL."""
-    import keyring
-
-    prev = keyring.get_keyring()
-    use_memory_keyring()
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'server.db'}"
-    else:
-        url = request.getfixturevalue("pg_cluster").create_db()
-    w = World(tmp_path, url)
-    yield w
-    w.close()
-    keyring.set_keyring(prev)
-
-
 def enrolled(world, name, info, role="sho"):
     """A laptop of `info`'s station enrolled with `role` (world.laptop enrolls as SHO)."""
     world.store.add_station(info.code)
