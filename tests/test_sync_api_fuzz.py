@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import random
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -191,6 +192,12 @@ def _strings(value: Any, declared: frozenset[str]) -> Iterator[str]:
             yield from _strings(v, declared)
 
 
+# Hypothesis also draws strings from the constants of the code under test ("invalid_request"),
+# which a refusal may well contain: the echo check takes the generated strings that are not
+# plain words (the planted MARKER covers plain words in _check_hostile).
+_PROSE = re.compile(r"[A-Za-z0-9 _.,:;'()/-]*")
+
+
 def _no_echo(body: Any, r: Any) -> None:
     """A refusal says what is wrong, never what was sent (the longer strings: a short one
     may be a word of the message by chance)."""
@@ -199,7 +206,7 @@ def _no_echo(body: Any, r: Any) -> None:
     if "declared" not in STATE:
         STATE["declared"] = declared_names(STATE["app"])
     for text in _strings(body, STATE["declared"]):
-        if len(text) >= 12 and not text.isspace():
+        if len(text) >= 12 and not text.isspace() and not _PROSE.fullmatch(text):
             for form in (text, json.dumps(text)[1:-1], json.dumps(text, ensure_ascii=False)[1:-1]):
                 assert form not in r.text, (r.status_code, r.text[:300])
 
