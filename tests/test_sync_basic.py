@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from muskan_desktop.models import Case
 from muskan_desktop.sync.tables import conflicts, outbox
@@ -77,3 +77,66 @@ def test_same_field_edited_twice_keeps_the_loser_in_conflicts_on_both(world, tmp
             row = s.execute(select(conflicts)).one()
             assert (row.field, row.kept, row.lost) == ("clothing", "green frock", "red frock")
     a2.close()
+
+
+def test_a_queue_larger_than_the_servers_push_limit_drains_in_several_pushes(
+    tmp_path, server_db, monkeypatch
+):
+    """The server refuses a push body over its limit unread (413); the laptop cuts its
+    batches by size, so a big queue drains instead of being refused again at every round."""
+    from muskan_desktop.server.app import create_app
+    from muskan_desktop.server.limits import Limits
+    from muskan_desktop.server.store import ServerStore
+    from muskan_desktop.sync import client as client_mod
+    from muskan_desktop.sync.client import SyncError
+
+    use_memory_keyring()
+    store = ServerStore(tmp_path / "server", server_db)
+    pushes: list[int] = []
+
+    class Counting(AppTransport):
+        def handle_request(self, request):
+            if request.url.path == "/v1/push":
+                pushes.append(len(request.read()))
+            return super().handle_request(request)
+
+    (info,) = station_codes(1)
+    store.add_station(info.code)
+    lap = Laptop(tmp_path / "a", store, info, "SI Asha",
+                 Counting(create_app(store, Limits(push_body=256 * 1024))), TODAY)  # fmt: skip
+    lap.enroll(store.enrollment_code(info.code))
+    story = "Last seen near the bus stand with an older boy; " * 60  # ~3,000 characters
+    ids = [
+        lap.cases()
+        .create(
+            {
+                "kind": "missing",
+                "name_latin": f"Child {i}",
+                "sex": "F",
+                "age_years": 9,
+                "circumstances": story,
+            }  # fmt: skip
+        )
+        .id
+        for i in range(120)
+    ]
+    # the control: one batch of the whole queue is over the server's limit, and refused
+    monkeypatch.setattr(client_mod, "PUSH_BYTES", 10**9)
+    with pytest.raises(SyncError, match="larger than the server takes"):
+        lap.sync()
+    assert pushes and pushes[-1] > 256 * 1024
+    pushes.clear()
+
+    monkeypatch.setattr(client_mod, "PUSH_BYTES", 128 * 1024)
+    res = lap.sync()
+    assert res.rejected == 0
+    assert len(pushes) >= 3 and max(pushes) <= 128 * 1024 + 8 * 1024  # (+ the photo flags)
+    with store.session() as s:
+        assert s.scalar(select(func.count()).select_from(Case).where(Case.id.in_(ids))) == 120
+    with lap.ctx.db.read() as s:
+        assert (
+            s.scalar(select(func.count()).select_from(outbox).where(outbox.c.state == "pending"))
+            == 0
+        )
+    lap.close()
+    store.close()

@@ -37,6 +37,9 @@ SERVER_KEY = "sync_server"
 OFFSET_KEY = "sync_seq_offset"
 LAST_OK_KEY = "sync_last_ok"
 BATCH = 2000
+# A push body at most this large (2,000 filled-in cases are about 4 MB); the server's own
+# limit is 32 MB by default (server/limits.py), so a batch is never refused for its size.
+PUSH_BYTES = 8 * 1024 * 1024
 PAGE = 1000
 CHUNK = 1024 * 1024
 SMALL_BATCH = 8 * 1024 * 1024  # photos up to CHUNK go several to a request
@@ -293,7 +296,7 @@ class SyncClient:
                 sent = None
                 if batch:
                     before = (len(ahead[0]), ahead[1]) if ahead else None
-                    wire = _wire(batch, offset, set())
+                    batch, wire = _fit(batch, offset)
                     job = sender.submit(self._deliver, batch, wire, offset, before, res, uploads)
                     sent = (batch, job)
                     after = int(batch[-1]["seq"])
@@ -716,6 +719,21 @@ JSON_BODY = {"Content-Type": "application/json"}
 
 def _wire(batch: Sequence[Any], offset: int, unavailable: set[str]) -> bytes:
     return b'{"entries":[' + b",".join(_entry_json(e, offset, unavailable) for e in batch) + b"]}"
+
+
+def _fit(batch: Sequence[Any], offset: int) -> tuple[Sequence[Any], bytes]:
+    """The longest head of `batch` whose push body stays within PUSH_BYTES (at least one
+    entry), and that body: the server refuses a larger body unread (413), and the same
+    batch sent again would be refused again and wedge the queue."""
+    parts: list[bytes] = []
+    size = 0
+    for e in batch:
+        part = _entry_json(e, offset, set())
+        if parts and size + len(part) + 1 > PUSH_BYTES:
+            break
+        parts.append(part)
+        size += len(part) + 1
+    return batch[: len(parts)], b'{"entries":[' + b",".join(parts) + b"]}"
 
 
 def _whole(body: dict[str, Any], n: int) -> bool:
