@@ -8,7 +8,6 @@ some rows (the good ones went in).
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 import logging
 import sys
@@ -17,30 +16,13 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
+from .cli_args import iso_date, positive_int
 from .csvfile import MAX_BYTES, MAX_ROW_CHARS, MAX_ROWS
 from .errors import MuskanError, ValidationError, disk_full_error
 from .paths import data_home
-from .validation import FIELDS, NOTE_MAX_LEN, parse_date
+from .validation import FIELDS, NOTE_MAX_LEN
 
 log = logging.getLogger("muskan")
-
-
-def iso_date(text: str) -> dt.date:
-    try:
-        return parse_date(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
-
-
-def positive_int(text: str) -> int:
-    """A count such as --limit: a whole number of at least 1 (0 or -5 would list everything)."""
-    try:
-        n = int(text)
-    except ValueError:
-        n = 0
-    if n < 1:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number of at least 1")
-    return n
 
 
 def key_value(text: str) -> tuple[str, str]:

@@ -18,6 +18,8 @@ import json
 import sys
 from typing import Any
 
+from .cli_args import positive_int
+
 VERDICTS = ("confirmed", "rejected", "inconclusive")
 STATUSES = ("open", *VERDICTS, "all")
 
@@ -39,8 +41,6 @@ def _distance(text: str) -> float:
 
 
 def add_parsers(sub: Any) -> None:
-    from .cli import positive_int  # (one rule for every count: report_cli takes iso_date so)
-
     face_help = "which face, counted from the left, in a photo of several people"
 
     photos = sub.add_parser("photos", help="attach photos to a case (faces are checked)")

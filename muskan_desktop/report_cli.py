@@ -12,7 +12,7 @@ from typing import Any
 
 
 def add_parsers(sub: Any) -> None:
-    from .cli import iso_date
+    from .cli_args import iso_date
 
     rep = sub.add_parser("report", help="PDF reports: the review meeting, a missing-child notice")
     rs = rep.add_subparsers(dest="action", metavar="REPORT", required=True)

@@ -15,9 +15,11 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .cli_args import positive_int
+from .errors import FieldError, MuskanError, ValidationError
+
 if TYPE_CHECKING:  # the CLI's start (and `--version`) stays free of SQLAlchemy
     from .context import Context
-from .errors import FieldError, MuskanError, ValidationError
 
 
 def ask_password(prompt: str = "Password: ", env: str = "MUSKAN_PASSWORD") -> str:
@@ -48,8 +50,6 @@ def _new_password() -> str:
 
 
 def add_parsers(sub: Any) -> None:
-    from .cli import positive_int  # (as report_cli takes iso_date: one rule for every count)
-
     sub.add_parser("login", help="check an officer's name and password (and record the login)")
 
     off = sub.add_parser("officer", help="officer accounts: add, passwd, list, unlock")
