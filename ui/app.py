@@ -71,7 +71,9 @@ def run(home: Path) -> int:
     if os.environ.get("MUSKAN_STARTUP_PROBE"):
         _probe(app, win)
     win.start()
-    return app.exec()
+    code = app.exec()
+    win.runner.wait_all()  # writes still on their way (the logout of a closed window) land
+    return code
 
 
 def _probe(app, win) -> None:  # type: ignore[no-untyped-def]

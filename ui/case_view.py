@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+from collections import Counter
 from typing import Any
 
 from PySide6.QtCore import QEvent, Qt, Signal
@@ -35,7 +36,7 @@ from muskan_desktop.errors import ValidationError
 from . import labels
 from .errors import show_error
 from .register_model import district_name
-from .tasks import TaskRunner
+from .tasks import TaskControl, TaskRunner
 
 SHOWN = [
     "name_latin",
@@ -153,6 +154,7 @@ class StepDialog(QDialog):
 
 class CaseView(QWidget):
     changed = Signal(str)
+    loaded = Signal()  # the case as stored is on screen (after opening, and after each change)
 
     def __init__(
         self, ctx: Context, runner: TaskRunner, case_id: str, parent: QWidget | None = None
@@ -161,6 +163,8 @@ class CaseView(QWidget):
         self.ctx, self.runner, self.case_id = ctx, runner, case_id
         self.svc = CaseService(ctx)
         self.data: dict[str, Any] = {}
+        # changes on their way to the register, by the part of the view that made them
+        self.busy_parts: Counter[str] = Counter()
         outer = QVBoxLayout(self)
         self.header = QLabel(self)
         self.header.setTextFormat(Qt.TextFormat.RichText)
@@ -185,6 +189,7 @@ class CaseView(QWidget):
         self.tracing_date.setMaximumWidth(110)
         self.tracing_add = QPushButton(tracing)
         self.tracing_add.clicked.connect(self.on_add_tracing)
+        self.tracing_add.setEnabled(False)  # until the case is on screen
         self.tracing_edit.returnPressed.connect(self.on_add_tracing)
         add_row.addWidget(self.tracing_edit, 1)
         add_row.addWidget(self.tracing_date)
@@ -202,6 +207,7 @@ class CaseView(QWidget):
         self.risk_checks = {code: QCheckBox(risk) for code in RISK_CHECKLIST}
         self.risk_save = QPushButton(risk)
         self.risk_save.clicked.connect(self.on_assess_risk)
+        self.risk_save.setEnabled(False)
         rv.addWidget(self.risk_text)
         rv.addWidget(self.risk_level)
         for cb in self.risk_checks.values():
@@ -222,22 +228,37 @@ class CaseView(QWidget):
         return getattr(prefs, "language", "en") == "hi"
 
     def reload(self) -> None:
-        self.data = self.svc.details(self.case_id)  # audited as a view
-        self.retranslate()
-        self._load_photos()
+        """The case as stored, read on the db pool: reading it writes its audit row (a view),
+        so it may wait on another program's write lock, and the window must not."""
+        svc, case_id, ctx = self.svc, self.case_id, self.ctx
+        if not self.data:
+            self.header.setText(self.tr("Opening the case…"))
 
-    def _load_photos(self) -> None:
+        def work(_c: TaskControl) -> tuple[dict[str, Any], list[tuple[Any, bytes | None]]]:
+            data = svc.details(case_id)  # audited as a view
+            return data, _photo_thumbs(ctx, case_id)
+
+        self.runner.run(
+            work,
+            on_done=self._loaded,
+            on_error=lambda exc: show_error(self, exc),
+            pool="db",
+            label="case",
+            busy=self,
+        )
+
+    def _loaded(self, result: tuple[dict[str, Any], list[tuple[Any, bytes | None]]]) -> None:
+        self.data, thumbs = result
+        self.retranslate()
+        self._show_photos(thumbs)
+        self.loaded.emit()
+
+    def _show_photos(self, thumbs: list[tuple[Any, bytes | None]]) -> None:
         while self.photo_row.count():
             item = self.photo_row.takeAt(0)
             if item.widget():
                 item.widget().deleteLater()
-        try:
-            from muskan_desktop.photos import PhotoService, PhotoStore
-        except ImportError:
-            return
-        store = PhotoStore(self.ctx.home)
-        for p in PhotoService(self.ctx).list(self.case_id):
-            thumb = store.thumbnail_bytes(p.sha256)  # stored encrypted: decrypted in memory
+        for p, thumb in thumbs:
             label = QLabel(self.photos)
             label.setObjectName("casePhoto")
             if thumb:
@@ -377,10 +398,10 @@ class CaseView(QWidget):
         for i in range(self.actions_row.count()):
             w = self.actions_row.itemAt(i).widget()
             if isinstance(w, QPushButton) and w is not notice:
-                w.setEnabled(may_edit)
+                w.setEnabled(may_edit and not self.busy_parts["actions"])
         notice.setEnabled(can(self.ctx.role, Action.REPORT))
-        self.tracing_add.setEnabled(may_edit)
-        self.risk_save.setEnabled(may_edit)
+        self.tracing_add.setEnabled(may_edit and not self.busy_parts["tracing"])
+        self.risk_save.setEnabled(may_edit and not self.busy_parts["risk"])
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange and self.data:
@@ -388,21 +409,57 @@ class CaseView(QWidget):
         super().changeEvent(event)
 
     # -- actions ----------------------------------------------------------------------------
+    # Every change is written on the db pool (one thread, in order), never on the GUI thread:
+    # another program (an import, a sync round) may hold the register's write lock for
+    # seconds. The control used waits disabled, with the busy cursor on this view, and the
+    # view reloads (also on the db pool, so after the write) once the change is stored.
+    def _write(self, part: str, work: Any, on_done: Any, on_error: Any = None) -> None:
+        """`part` ("actions", "tracing", "risk") waits disabled until its write is done."""
+
+        def finish() -> None:
+            self.busy_parts[part] -= 1
+            if self.data:
+                self._build_actions()
+
+        def done(result: Any) -> None:
+            finish()
+            on_done(result)
+
+        def failed(exc: BaseException) -> None:
+            finish()
+            (on_error or (lambda e: show_error(self, e)))(exc)
+
+        self.busy_parts[part] += 1
+        if self.data:
+            self._build_actions()
+        self.runner.run(
+            lambda _c: work(), on_done=done, on_error=failed, pool="db", label="case", busy=self
+        )
+
     def on_step(self, action: str, required: tuple[str, ...], optional: tuple[str, ...]) -> None:
         dlg = StepDialog(self, action, required, optional, self.hindi, self.ctx.today())
         self.step_dialog = dlg
-        while dlg.exec() == QDialog.DialogCode.Accepted:
-            try:
-                self.svc.transition(self.case_id, action, dlg.values())
-            except ValidationError as exc:
-                dlg.show_errors(exc)
-                continue
-            except Exception as exc:
-                show_error(self, exc)
-                return
+        self._ask_step(dlg, action)
+
+    def _ask_step(self, dlg: StepDialog, action: str) -> None:
+        """The dialog until the step is stored or cancelled; a refusal shows it again, with
+        each message beside its field."""
+        if dlg.exec() != QDialog.DialogCode.Accepted:
+            return
+        svc, case_id, values = self.svc, self.case_id, dlg.values()
+
+        def done(_case: Any) -> None:
             self.reload()
             self.changed.emit(self.case_id)
-            return
+
+        def failed(exc: BaseException) -> None:
+            if isinstance(exc, ValidationError):
+                dlg.show_errors(exc)
+                self._ask_step(dlg, action)
+            else:
+                show_error(self, exc)
+
+        self._write("actions", lambda: svc.transition(case_id, action, values), done, failed)
 
     def on_notice(self, path: str | None = None) -> None:
         """A one-page notice for circulation; the guardian's phone only if the officer says."""
@@ -445,21 +502,31 @@ class CaseView(QWidget):
 
     def on_add_tracing(self) -> None:
         text = self.tracing_edit.text().strip()
-        if not text:
+        if not text or not self.tracing_add.isEnabled():  # (Enter while one is being added)
             return
-        try:
-            self.svc.add_tracing_entry(self.case_id, text, self.tracing_date.text().strip() or None)
-        except Exception as exc:
-            show_error(self, exc)
-            return
-        self.tracing_edit.clear()
-        self.reload()
+        svc, case_id = self.svc, self.case_id
+        done_on = self.tracing_date.text().strip() or None
+
+        def done(_entry: Any) -> None:
+            if self.tracing_edit.text().strip() == text:  # not retyped meanwhile
+                self.tracing_edit.clear()
+            self.reload()
+
+        self._write("tracing", lambda: svc.add_tracing_entry(case_id, text, done_on), done)
 
     def on_assess_risk(self) -> None:
         checks = [c for c, cb in self.risk_checks.items() if cb.isChecked()]
-        try:
-            self.svc.assess_risk(self.case_id, self.risk_level.currentData(), checks)
-        except Exception as exc:
-            show_error(self, exc)
-            return
-        self.reload()
+        svc, case_id, level = self.svc, self.case_id, self.risk_level.currentData()
+        self._write(
+            "risk", lambda: svc.assess_risk(case_id, level, checks), lambda _r: self.reload()
+        )
+
+
+def _photo_thumbs(ctx: Context, case_id: str) -> list[tuple[Any, bytes | None]]:
+    """(Off the GUI thread.) The case's photos with their thumbnails, decrypted in memory."""
+    try:
+        from muskan_desktop.photos import PhotoService, PhotoStore
+    except ImportError:
+        return []
+    store = PhotoStore(ctx.home)
+    return [(p, store.thumbnail_bytes(p.sha256)) for p in PhotoService(ctx).list(case_id)]

@@ -71,6 +71,8 @@ from .tasks import TaskControl, TaskRunner
 if TYPE_CHECKING:
     from muskan_desktop.context import Context
 
+    from .case_view import StepDialog
+
 SIDES = ("missing", "found")
 ROW_KEYS = {
     "name": QT_TRANSLATE_NOOP("Compare", "Name"),
@@ -691,6 +693,7 @@ class CompareView(QWidget):
             return alert_id
 
         def done(alert_id: str) -> None:
+            self.record_button.setEnabled(True)
             self.verdict_error.hide()
             self.note_edit.clear()
             self.decided.emit(alert_id)
@@ -698,12 +701,14 @@ class CompareView(QWidget):
             self.reload()
 
         def failed(exc: BaseException) -> None:
+            self.record_button.setEnabled(True)
             if isinstance(exc, ValidationError):
                 self._verdict_error("; ".join(labels.message(e) for e in exc.errors))
             else:
                 show_error(self, exc)
 
-        self.runner.run(work, on_done=done, on_error=failed, pool="db", label="verdict")
+        self.record_button.setEnabled(False)  # one verdict at a time, until it is stored
+        self.runner.run(work, on_done=done, on_error=failed, pool="db", label="verdict", busy=self)
 
     def _verdict_error(self, text: str) -> None:
         self.verdict_error.setText(text)
@@ -753,20 +758,38 @@ class CompareView(QWidget):
             else:
                 w.setText(value)
         self.step_dialog = dlg
-        svc = CaseService(self.ctx)
-        while dlg.exec() == QDialog.DialogCode.Accepted:
-            try:
-                svc.transition(self.ids["missing"], "trace", dlg.values())
-            except ValidationError as exc:
-                dlg.show_errors(exc)
-                continue
-            except Exception as exc:
-                show_error(self, exc)
-                return dlg
-            self.caseChanged.emit(self.ids["missing"])
-            self.reload()
-            break
+        self._ask_trace(dlg, CaseService(self.ctx), self.ids["missing"])
         return dlg
+
+    def _ask_trace(self, dlg: StepDialog, svc: Any, case_id: str) -> None:
+        """The step is written on the db pool (another program may hold the register's write
+        lock); a refusal shows the dialog again with its messages."""
+        if dlg.exec() != QDialog.DialogCode.Accepted:
+            return
+        values = dlg.values()
+
+        def done(_case: Any) -> None:
+            self.trace_button.setEnabled(True)  # (hidden now: the child is traced)
+            self.caseChanged.emit(case_id)
+            self.reload()
+
+        def failed(exc: BaseException) -> None:
+            self.trace_button.setEnabled(True)
+            if isinstance(exc, ValidationError):
+                dlg.show_errors(exc)
+                self._ask_trace(dlg, svc, case_id)
+            else:
+                show_error(self, exc)
+
+        self.trace_button.setEnabled(False)  # until the step is stored
+        self.runner.run(
+            lambda _c: svc.transition(case_id, "trace", values),
+            on_done=done,
+            on_error=failed,
+            pool="db",
+            label="trace",
+            busy=self,
+        )
 
 
 _STATUS = {

@@ -23,15 +23,18 @@ from muskan_desktop.errors import MuskanError
 from muskan_desktop.sync import conflicts
 
 from . import labels
+from .tasks import TaskRunner
 
 
 class ConflictsDialog(QDialog):
     resolved = Signal()
 
-    def __init__(self, ctx: Any, parent: Any = None) -> None:
+    def __init__(self, ctx: Any, parent: Any = None, runner: TaskRunner | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
+        self.runner: TaskRunner = runner or parent.runner
         self.items: list[conflicts.Conflict] = []
+        self.picking = False  # a choice on its way to the register
         self.setWindowTitle(self.tr("Conflicts to review"))
         self.resize(900, 420)
         lay = QVBoxLayout(self)
@@ -78,7 +81,19 @@ class ConflictsDialog(QDialog):
         self.load()
 
     def load(self) -> None:
-        self.items = conflicts.open_conflicts(self.ctx.db)
+        """The open conflicts, read off the GUI thread (the list is read again after each
+        pick, and another program may be writing to the register)."""
+        db = self.ctx.db
+        self.runner.run(
+            lambda _c: conflicts.open_conflicts(db),
+            on_done=self._show,
+            pool="db",
+            label="conflicts",
+            busy=self,
+        )
+
+    def _show(self, items: list[conflicts.Conflict]) -> None:
+        self.items = items
         self.table.setRowCount(len(self.items))
         for i, c in enumerate(self.items):
             when = c.at.strftime("%d-%m-%Y %H:%M") if c.at else ""
@@ -102,20 +117,38 @@ class ConflictsDialog(QDialog):
 
     def _selection(self) -> None:
         c = self.current()
-        self.keep_button.setEnabled(c is not None)
-        self.restore_button.setEnabled(c is not None and c.reversible)
+        self.keep_button.setEnabled(c is not None and not self.picking)
+        self.restore_button.setEnabled(c is not None and c.reversible and not self.picking)
 
     def pick(self, *, use_lost: bool) -> None:
         c = self.current()
-        if c is None:
+        if c is None or self.picking:
             return
-        try:
-            conflicts.resolve(self.ctx, c.id, use_lost=use_lost)
-        except MuskanError as exc:
+        ctx, conflict_id = self.ctx, c.id
+        self.picking = True
+        self._selection()
+
+        def done(_r: Any) -> None:
+            self.picking = False
+            self.load()
+            self.resolved.emit()
+
+        def failed(exc: BaseException) -> None:
+            self.picking = False
+            self._selection()
+            if not isinstance(exc, MuskanError):
+                self.runner.on_error(exc)  # a bug: the crash dialog
+                return
             QMessageBox.warning(self, self.tr("Conflicts to review"), exc.message)
-            return
-        self.load()
-        self.resolved.emit()
+
+        self.runner.run(
+            lambda _c: conflicts.resolve(ctx, conflict_id, use_lost=use_lost),
+            on_done=done,
+            on_error=failed,
+            pool="db",
+            label="conflicts",
+            busy=self,
+        )
 
 
 def _text(value: Any) -> str:

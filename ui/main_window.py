@@ -351,7 +351,7 @@ class MainWindow(QMainWindow):
 
         with ctx.db.read() as s:
             first_run = CaseService(ctx).own_station(s) is None
-        ensure_station(self, ctx)
+        ensure_station(self, ctx, self.runner)
         if first_run:
             self.officers.first_run()  # the SHO's account, right after the station
         # The alert badge and the sync indicator import the matching and sync code (0.4 s):

@@ -7,7 +7,6 @@ Kept out of main_window.py: the window only calls `before_open`, `register_opene
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -49,6 +48,7 @@ class OfficerMenu(QObject):
         self.login_dialog: LoginDialog | None = None
         self.officer_dialog: OfficerDialog | None = None
         self.accounts_view: OfficersDialog | None = None
+        self.logging_out = False
         self.act_audit = QAction(win)
         self.act_audit.triggered.connect(self.on_audit)
         self.act_accounts = QAction(win)
@@ -219,15 +219,27 @@ class OfficerMenu(QObject):
             self.password_dialog.open()
 
     def closing(self) -> None:
-        """The window closes: a logged-in officer's session ends (audited as a logout)."""
+        """The window closes: a logged-in officer's session ends (audited as a logout).
+        Written on the db pool like every write; the program waits for that pool before it
+        exits (app.run), not the window."""
         if self.ctx is None or not self.ctx.role or not self._has_accounts():
             return
-        with contextlib.suppress(MuskanError):  # a locked register must not keep it open
-            _logout(self.ctx)
-        self.ctx.role = ""
+        ctx = self.ctx
+
+        def ended(_r: Any = None) -> None:
+            ctx.role = ""
+
+        def failed(exc: BaseException) -> None:
+            ended()
+            if not isinstance(exc, MuskanError):  # a locked register must not keep it open
+                self.win.runner.on_error(exc)  # type: ignore[attr-defined]
+
+        self.win.runner.run(  # type: ignore[attr-defined]
+            lambda _c: _logout(ctx), on_done=ended, on_error=failed, pool="db", label="logout"
+        )
 
     def on_logout(self) -> None:
-        if self.ctx is None:
+        if self.ctx is None or self.logging_out:
             return
         for w in list(self.win.case_windows):  # type: ignore[attr-defined]
             if w.isVisible() and not w.close():
@@ -235,9 +247,29 @@ class OfficerMenu(QObject):
         if self.accounts_view is not None:  # the next officer may not manage accounts
             self.accounts_view.close()
             self.accounts_view = None
-        _logout(self.ctx)
-        self.ctx.role = ""
-        self.ctx.actor = ""
-        self.win.on_logged_out()  # type: ignore[attr-defined]
-        self.update()
-        self.ask_login()
+        ctx = self.ctx
+        self.win.on_logged_out()  # type: ignore[attr-defined]  # nothing stays on screen
+        self.act_logout.setEnabled(False)
+        self.logging_out = True
+
+        def ended(_r: Any = None) -> None:
+            # the officer acts until the logout is recorded under their name (the write
+            # waits its turn on the db pool, after their own changes still on the way)
+            self.logging_out = False
+            ctx.role = ""
+            ctx.actor = ""
+            self.update()
+            self.ask_login()
+
+        def failed(exc: BaseException) -> None:
+            ended()
+            self.win.runner.on_error(exc)  # type: ignore[attr-defined]
+
+        self.win.runner.run(  # type: ignore[attr-defined]
+            lambda _c: _logout(ctx),
+            on_done=ended,
+            on_error=failed,
+            pool="db",
+            label="logout",
+            busy=self.win,
+        )

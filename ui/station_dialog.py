@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QWidget
 
 from muskan_desktop import places
 from muskan_desktop.cases import CaseService
 from muskan_desktop.context import Context
+
+from .tasks import TaskRunner
 
 
 class StationDialog(QDialog):
@@ -73,14 +77,22 @@ class StationDialog(QDialog):
         return next(s for s in places.stations() if s.code == code)
 
 
-def ensure_station(parent: QWidget, ctx: Context) -> None:
-    """Ask once, on first run; a register that has its station is left alone."""
+def ensure_station(parent: QWidget, ctx: Context, runner: TaskRunner) -> None:
+    """Ask once, on first run; a register that has its station is left alone. The choice is
+    written on the runner's db pool (before anything queued after it, such as the SHO's
+    account), not on the GUI thread."""
     svc = CaseService(ctx)
     with ctx.db.read() as s:
         if svc.own_station(s) is not None:
             return
     hindi = getattr(getattr(parent, "prefs", None), "language", "en") == "hi"
     dlg = StationDialog(parent, hindi=hindi)
-    if dlg.exec() == QDialog.DialogCode.Accepted:
+    if dlg.exec() != QDialog.DialogCode.Accepted:
+        return
+    info = dlg.selected()
+
+    def work(_c: Any) -> None:
         with ctx.db.write() as s:
-            svc.set_own_station(s, dlg.selected())
+            svc.set_own_station(s, info)
+
+    runner.run(work, pool="db", label="station", busy=parent)

@@ -1,10 +1,13 @@
 """The one seam for background work: run a function off the GUI thread, get the result back on it.
 
 Named pools: "general" (CPU and I/O: search, import, export, photos), "db" (one thread, for
-writes), "sync" (one thread). Work gets a TaskControl to report progress and to see a cancel
-request. Results and errors are delivered on the GUI thread through queued signals, so
-widgets are never touched off it. Tests may use `TaskRunner(inline=True)`: same API, run
-at once, deterministic.
+writes and for reads that write, such as a case view audited as a view), "sync" (one thread).
+Work gets a TaskControl to report progress and to see a cancel request. Results and errors
+are delivered on the GUI thread through queued signals, so widgets are never touched off it.
+`busy=widget` shows the busy cursor on that one widget while its work runs (the rest of the
+window stays as it is: another program may hold the register's write lock for seconds, and
+the window must not wait for it). Tests may use `TaskRunner(inline=True)`: same API, run at
+once, deterministic.
 """
 
 from __future__ import annotations
@@ -14,7 +17,8 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtWidgets import QWidget
 
 from muskan_desktop.errors import MuskanError
 
@@ -70,6 +74,24 @@ class _Runnable(QRunnable):
             self.signals.done.emit(result)
 
 
+_BUSY = "muskanBusyTasks"  # a widget property: how many of its tasks are running
+
+
+def _busy(widget: QWidget | None, delta: int) -> None:
+    """Count a widget's running tasks; the busy cursor shows while any runs."""
+    if widget is None:
+        return
+    try:
+        n = max(0, int(widget.property(_BUSY) or 0) + delta)
+        widget.setProperty(_BUSY, n)
+        if n:
+            widget.setCursor(Qt.CursorShape.BusyCursor)
+        else:
+            widget.unsetCursor()
+    except RuntimeError:  # the widget was closed and deleted while its task ran
+        pass
+
+
 class TaskHandle:
     def __init__(self, control: TaskControl, signals: _Signals | None) -> None:
         self.control = control
@@ -111,6 +133,7 @@ class TaskRunner(QObject):
         on_progress: Callable[[int, int], None] | None = None,
         pool: str = "general",
         label: str = "",
+        busy: QWidget | None = None,
     ) -> TaskHandle:
         err = on_error or self.on_error
         if self.inline:
@@ -134,6 +157,7 @@ class TaskRunner(QObject):
         def finish() -> None:
             handle.finished = True
             self._live.discard(signals)
+            _busy(busy, -1)
             self.ended.emit()
 
         def ok(result: Any) -> None:
@@ -150,6 +174,7 @@ class TaskRunner(QObject):
         if on_progress:
             signals.progress.connect(on_progress)
         self.started.emit(label)
+        _busy(busy, +1)
         self.pool(pool).start(_Runnable(fn, control, signals))
         return handle
 
