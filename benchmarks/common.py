@@ -25,6 +25,35 @@ def median_time(
     return statistics.median(times), times
 
 
+def interleaved(
+    fns: dict[str, Callable[[], object]], runs: int = 5, warmup: int = 1
+) -> dict[str, list[float]]:
+    """Each function timed `runs` times, taking turns (a, b, c, a, b, c, ...), so a busy
+    moment on the machine falls on every side alike; `warmup` untimed turns first."""
+    for _ in range(warmup):
+        for fn in fns.values():
+            fn()
+    times: dict[str, list[float]] = {name: [] for name in fns}
+    for _ in range(runs):
+        for name, fn in fns.items():
+            t = time.perf_counter()
+            fn()
+            times[name].append(time.perf_counter() - t)
+    return times
+
+
+def machine_load(when: str) -> tuple[float, float, float]:
+    """Print (and return) the machine's load averages: a ratio measured on a busy machine
+    says less, and the reader should know how busy it was."""
+    load = os.getloadavg()
+    print(
+        f"machine load at {when}: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} "
+        f"(1, 5, 15 min; {os.cpu_count()} CPU cores)",
+        flush=True,
+    )
+    return load
+
+
 def report(label: str, seconds: float, anchor_label: str, anchor: float, runs: list[float]) -> None:
     spread = ", ".join(f"{x * 1000:.1f}" for x in runs)
     print(
