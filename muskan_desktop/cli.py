@@ -78,8 +78,9 @@ def build_parser() -> argparse.ArgumentParser:
         action="append",
         default=[],
         metavar="FILE",
-        help="a photo of the child (repeatable): its face is checked before the case is "
-        "saved, then encoded and matched",
+        help="a photo of the child (repeatable), added after the case is saved: one with a "
+        "usable face is encoded and matched; one without is kept unmatched (a warning); one "
+        "that cannot be read is refused (exit code 5: the case and the other photos are saved)",
     )
     add.add_argument(
         "--face",
@@ -329,7 +330,11 @@ def _fe(field: str, message: str) -> Any:
 
 
 def cmd_cases_add(ctx: Any, args: argparse.Namespace) -> int:
+    """The case is saved first, then each photo (intake.add_case_with_photos): a photo
+    without a usable face is kept unmatched (a warning), one that cannot be read is refused
+    (exit 5: the case and the other photos went in)."""
     from .cases import CaseService
+    from .intake import REFUSED, PhotoStepFailed, add_case_with_photos
     from .names import script_of
 
     fields: dict[str, Any] = {"kind": args.kind, "sex": args.sex}
@@ -344,59 +349,55 @@ def cmd_cases_add(ctx: Any, args: argparse.Namespace) -> int:
     fields.update(dict(args.set))
     svc = CaseService(ctx)
     clean = svc.validate_new(fields)
-    checked = _check_photos(ctx, args.photo, args.face)  # a refused photo stops here: nothing saved
     dups = svc.find_duplicates(clean, district=_district(args.district))
-    case = svc.create(fields, station=args.station, district=args.district)
-    photos = _store_photos(ctx, case.id, checked)
+    faces = {str(p): args.face for p in args.photo} if args.face else None
+    try:
+        intake = add_case_with_photos(
+            ctx, fields, args.photo, faces, station=args.station, district=args.district
+        )
+    except PhotoStepFailed as exc:
+        _print_added(args, exc.case_id, dups, exc.done)
+        print(
+            f"error: case {exc.case_id} was saved, but not the photo(s) "
+            + ", ".join(exc.pending)
+            + f": add them with `muskan photos add {exc.case_id} FILE...`",
+            file=sys.stderr,
+        )
+        raise exc.cause from None  # its own message and exit code (a bug: its traceback)
+    _print_added(args, intake.case_id, dups, intake.photos)
+    return 5 if any(p.status == REFUSED for p in intake.photos) else 0
+
+
+def _print_added(
+    args: argparse.Namespace, case_id: str, dups: list[Any], photos: list[Any]
+) -> None:
+    from .intake import ENCODED, KEPT
+
     for d in dups:
         print(
             f"warning: may repeat case {d.case_id} ({d.reason.replace('_', ' ')})", file=sys.stderr
         )
+    for p in photos:
+        if p.status == KEPT:
+            print(
+                f"warning: {p.file}: kept with the case but not used for matching: {p.message}",
+                file=sys.stderr,
+            )
+        elif p.status != ENCODED:
+            print(f"error: {p.file}: not saved: {p.message}", file=sys.stderr)
     if args.json:
         _out_json(
             {
-                "id": case.id,
+                "id": case_id,
                 "possible_duplicates": [{"case_id": d.case_id, "reason": d.reason} for d in dups],
-                "photos": photos,
+                "photos": [p.to_json() for p in photos],
             }
         )
-    else:
-        print(case.id)
-        alerts = sum(len(p["alerts"]) for p in photos)
-        if alerts:
-            print(f"{alerts} match alert(s) raised: see `muskan alerts list`", file=sys.stderr)
-    return 0
-
-
-def _check_photos(ctx: Any, paths: list[str], face: int | None = None) -> list[Any]:
-    """Load each photo and find its face before anything is saved (dlib only when needed)."""
-    if not paths:
-        return []
-    from .faces import encode_face
-    from .matching import MatchService
-    from .photos import load_photo
-
-    settings = MatchService(ctx).settings.face
-    out = []
-    for p in paths:
-        name = Path(p).name
-        loaded = load_photo(Path(p), name=name)
-        enc = encode_face(loaded.image, face=face, label=name, settings=settings)
-        out.append((loaded, enc))
-    return out
-
-
-def _store_photos(ctx: Any, case_id: str, checked: list[Any]) -> list[dict[str, Any]]:
-    if not checked:
-        return []
-    from .matching import MatchService, loaded_meta
-
-    ms = MatchService(ctx)
-    results = []
-    for loaded, enc in checked:
-        ms.store.put(loaded)
-        results.append(ms.record_encoded(case_id, loaded_meta(loaded), enc).to_json())
-    return results
+        return
+    print(case_id)
+    alerts = sum(len(p.result.alerts) for p in photos if p.result is not None)
+    if alerts:
+        print(f"{alerts} match alert(s) raised: see `muskan alerts list`", file=sys.stderr)
 
 
 def _district(text: str | None) -> str | None:

@@ -21,7 +21,6 @@ from .context import Context
 from .domain import Verdict
 from .errors import FieldError, NotFoundError, ValidationError
 from .ids import new_id
-from .match_rules import case_name
 from .models import Case, CaseLink, MatchCandidate, MatchVerdict, Station
 from .roles import Action, require
 
@@ -84,72 +83,6 @@ class AlertService:
 
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
-
-    def list_alerts(self, status: str | None = "open") -> list[dict[str, Any]]:
-        """Leads to review, best first, with what an officer needs to act on each (audited)."""
-        _require(self.ctx, Action.VIEW)
-        with self.ctx.db.write() as s:
-            q = select(MatchCandidate).order_by(
-                MatchCandidate.distance, MatchCandidate.created_at, MatchCandidate.id
-            )
-            if status is not None:
-                q = q.where(MatchCandidate.status == status)
-            out = [self._alert_view(s, c) for c in s.scalars(q)]
-            audit.record(s, self.ctx, "alert_list", None, None, status=status, results=len(out))
-        return out
-
-    def _alert_view(self, s: Session, c: MatchCandidate) -> dict[str, Any]:
-        m = s.get(Case, c.missing_case_id)
-        f = s.get(Case, c.found_case_id)
-        assert m is not None and f is not None  # foreign keys
-        ms, fs = s.get(Station, m.station_id), s.get(Station, f.station_id)
-        verdicts = s.scalars(
-            select(MatchVerdict)
-            .where(MatchVerdict.candidate_id == c.id)
-            .order_by(MatchVerdict.at, MatchVerdict.id)
-        ).all()
-        return {
-            "alert_id": c.id,
-            "status": c.status,
-            "distance": round(c.distance, 4),
-            "score": round(c.score, 4),
-            "reasons": c.reasons,
-            "created_at": c.created_at.isoformat(),
-            "missing": {
-                "case_id": m.id,
-                "name": case_name(m),
-                "sex": m.sex,
-                "age_years": m.age_years,
-                "status": m.status,
-                "last_seen_on": _iso(m.last_seen_on),
-                "last_seen_place": m.last_seen_place,
-                "station": ms.name_en if ms else None,
-                "station_phone": ms.phone if ms else None,
-                "district": m.district,
-                "investigating_officer": m.investigating_officer,
-                "photo_sha256": c.missing_photo_sha,
-            },
-            "found": {
-                "case_id": f.id,
-                "name": case_name(f),
-                "sex": f.sex,
-                "age_years": f.age_years,
-                "status": f.status,
-                "found_on": _iso(f.found_on),
-                "found_place": f.found_place,
-                "cci_name": f.cci_name,
-                "cci_address": f.cci_address,
-                "cci_contact": f.cci_contact,
-                "station": fs.name_en if fs else None,
-                "station_phone": fs.phone if fs else None,
-                "district": f.district,
-                "photo_sha256": c.found_photo_sha,
-            },
-            "verdicts": [
-                {"verdict": v.verdict, "note": v.note, "by": v.by, "at": v.at.isoformat()}
-                for v in verdicts
-            ],
-        }
 
     def verdict(self, candidate_id: str, verdict: str, note: str | None = None) -> MatchCandidate:
         """An officer's decision on a lead. A note is required to confirm or to call it
@@ -259,18 +192,21 @@ class AlertService:
             decided = s.scalar(select(func.count()).select_from(MatchVerdict))
         return AlertState(int(n_open or 0), f"{n_open}:{total}:{newest or ''}:{decided}")
 
-    def inbox(
+    def list_alerts(
         self,
-        *,
         status: str | None = "open",
+        *,
         district: str | None = None,
         date_from: dt.date | None = None,
         date_to: dt.date | None = None,
         order: str = "distance",
     ) -> list[dict[str, Any]]:
-        """The alerts an officer reviews, with both children's essentials, in one query
-        (audited as a listing). `district` matches either child's district; the dates
-        bound the day the alert was raised."""
+        """The alerts an officer reviews (`muskan alerts list` and the window's inbox alike),
+        with both children's essentials and the verdicts so far, audited as a listing.
+
+        Two statements whatever the number of alerts: the alerts joined with both cases and
+        their stations, then the verdicts of those alerts. `district` matches either child's
+        district; the dates bound the day the alert was raised."""
         _require(self.ctx, Action.VIEW)
         if order not in INBOX_ORDERS:
             raise ValidationError(
@@ -285,6 +221,7 @@ class AlertService:
             *(getattr(f, k).label("f_" + k) for k in _FOUND_COLS),
             ms.name_en.label("ms_name_en"),
             ms.name_hi.label("ms_name_hi"),
+            ms.phone.label("ms_phone"),
             fs.name_en.label("fs_name_en"),
             fs.name_hi.label("fs_name_hi"),
             fs.phone.label("fs_phone"),
@@ -298,25 +235,41 @@ class AlertService:
             .outerjoin(fs, fs.id == f.station_id)
         )
         if status is not None:
-            q = q.where(MatchCandidate.status == status)
+            q = q.where(c.status == status)
         if district:
             q = q.where(or_(m.district == district, f.district == district))
         if date_from is not None:
-            start = dt.datetime.combine(date_from, dt.time())
-            q = q.where(MatchCandidate.created_at >= start)
+            q = q.where(c.created_at >= dt.datetime.combine(date_from, dt.time()))
         if date_to is not None:
             end = dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time())
-            q = q.where(MatchCandidate.created_at < end)
+            q = q.where(c.created_at < end)
         if order == "newest":
-            q = q.order_by(MatchCandidate.created_at.desc(), MatchCandidate.id.desc())
+            q = q.order_by(c.created_at.desc(), c.id.desc())
         elif order == "district":
-            q = q.order_by(f.district, m.district, MatchCandidate.distance)
+            q = q.order_by(f.district, m.district, c.distance)
         else:
-            q = q.order_by(MatchCandidate.distance, MatchCandidate.created_at, MatchCandidate.id)
+            q = q.order_by(c.distance, c.created_at, c.id)
         with self.ctx.db.write() as s:
             out = [_inbox_row(r) for r in s.execute(q).mappings()]
+            if out:
+                # one statement for every listed alert's verdicts (the same filter, as a
+                # subquery: no list of ids that could outgrow the driver's parameter limit)
+                listed = q.with_only_columns(c.id).order_by(None).scalar_subquery()
+                by_alert: dict[str, list[dict[str, Any]]] = {}
+                for v in s.scalars(
+                    select(MatchVerdict)
+                    .where(MatchVerdict.candidate_id.in_(listed))
+                    .order_by(MatchVerdict.at, MatchVerdict.id)
+                ):
+                    by_alert.setdefault(v.candidate_id, []).append(
+                        {"verdict": v.verdict, "note": v.note, "by": v.by, "at": v.at.isoformat()}
+                    )
+                for row in out:
+                    row["verdicts"] = by_alert.get(row["alert_id"], [])
             audit.record(s, self.ctx, "alert_list", None, None, status=status, results=len(out))
         return out
+
+    inbox = list_alerts  # the window's name for the same listing
 
 
 _ALERT_COLS = (
@@ -358,6 +311,7 @@ def _inbox_row(r: Any) -> dict[str, Any]:
             "district": r["m_district"],
             "station": r["ms_name_en"],
             "station_hi": r["ms_name_hi"],
+            "station_phone": r["ms_phone"],
             "investigating_officer": r["m_investigating_officer"],
             "photo_sha256": r["missing_photo_sha"],
         },
@@ -379,6 +333,7 @@ def _inbox_row(r: Any) -> dict[str, Any]:
             "station_phone": r["fs_phone"],
             "photo_sha256": r["found_photo_sha"],
         },
+        "verdicts": [],
     }
 
 

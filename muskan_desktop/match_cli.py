@@ -150,11 +150,16 @@ def cmd_photos_add(ctx: Any, args: argparse.Namespace) -> int:
 
 
 def cmd_match(ctx: Any, args: argparse.Namespace) -> int:
-    from .matching import MatchService
+    from .intake import search_by_photo
 
-    leads = MatchService(ctx).match_photo(
-        args.photo, top=args.top, face=args.face, kind=args.kind, max_distance=args.max_distance
-    )
+    leads = search_by_photo(
+        ctx,
+        args.photo,
+        top=args.top,
+        face=args.face,
+        kind=args.kind,
+        max_distance=args.max_distance,
+    ).leads
     if args.json:
         _out_json([lead.to_json() for lead in leads])
         return 0
@@ -170,10 +175,10 @@ def cmd_match(ctx: Any, args: argparse.Namespace) -> int:
 
 
 def cmd_alerts_list(ctx: Any, args: argparse.Namespace) -> int:
-    from .match_alerts import AlertService
+    from .intake import list_alerts
 
     status = None if args.status == "all" else args.status
-    alerts = AlertService(ctx).list_alerts(status)
+    alerts = list_alerts(ctx, status)
     if args.json:
         _out_json(alerts)
         return 0

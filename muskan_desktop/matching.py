@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -107,7 +107,7 @@ class MatchService:
         Nothing is stored when the photo or its face is refused (PhotoError, FaceError).
         """
         require(self.ctx.role, Action.CREATE)
-        day = self.photos._taken_on(taken_on)
+        day = self.photos.taken_on_day(taken_on)
         name = label or (Path(source).name if isinstance(source, str | Path) else "The photo")
         loaded = load_photo(
             source, max_bytes=self.photos.max_bytes, max_pixels=self.photos.max_pixels, name=name
@@ -359,6 +359,45 @@ class MatchService:
         leads.sort(key=lambda x: (-x.score, x.distance, x.case_id))
         return leads
 
+    def search(
+        self,
+        source: Path | str | bytes,
+        *,
+        top: int = 10,
+        face: int | None = None,
+        kind: str | None = None,
+        max_distance: float | None = None,
+        stage: Callable[[int, int], None] | None = None,
+    ) -> PhotoSearch:
+        """Rank the register's cases for a photo that is not stored (a search, audited).
+
+        The one search by photo: `muskan match` and the window's search both come here, so
+        both find the face with this service's face settings, pick the same face (`face`,
+        1 = leftmost) and list leads up to the same distance (`max_distance`, default the
+        settings' list_distance). `stage(done, 3)`: photo read and face found, index
+        loaded, ranked."""
+        require(self.ctx.role, Action.VIEW)
+        if top < 1:
+            raise ValidationError([FieldError("top", "bad_value", "must be at least 1")])
+        step = stage or (lambda _d, _t: None)
+        step(0, 3)
+        name = Path(source).name if isinstance(source, str | Path) else "The photo"
+        loaded = load_photo(
+            source, max_bytes=self.photos.max_bytes, max_pixels=self.photos.max_pixels, name=name
+        )
+        enc = encode_face(loaded.image, face=face, label=name, settings=self.settings.face)
+        step(1, 3)
+        limit = self.settings.list_distance if max_distance is None else max_distance
+        self.index.refresh(self.ctx.db)
+        step(2, 3)
+        with self.ctx.db.write() as s:
+            leads = self._rank(s, enc.vector, kind=kind, query=None, k=top, max_distance=limit)
+            audit.record(
+                s, self.ctx, "face_search", None, None, sha256=loaded.sha256, results=len(leads)
+            )
+        step(3, 3)
+        return PhotoSearch(loaded.sha256, loaded.image, enc, leads, limit)
+
     def match_photo(
         self,
         source: Path | str | bytes,
@@ -368,23 +407,20 @@ class MatchService:
         kind: str | None = None,
         max_distance: float | None = None,
     ) -> list[Lead]:
-        """Rank the register's cases for a photo that is not stored (a search, audited)."""
-        require(self.ctx.role, Action.VIEW)
-        if top < 1:
-            raise ValidationError([FieldError("top", "bad_value", "must be at least 1")])
-        name = Path(source).name if isinstance(source, str | Path) else "The photo"
-        loaded = load_photo(
-            source, max_bytes=self.photos.max_bytes, max_pixels=self.photos.max_pixels, name=name
-        )
-        enc = encode_face(loaded.image, face=face, label=name, settings=self.settings.face)
-        limit = self.settings.list_distance if max_distance is None else max_distance
-        self.index.refresh(self.ctx.db)
-        with self.ctx.db.write() as s:
-            leads = self._rank(s, enc.vector, kind=kind, query=None, k=top, max_distance=limit)
-            audit.record(
-                s, self.ctx, "face_search", None, None, sha256=loaded.sha256, results=len(leads)
-            )
-        return leads
+        """The leads of `search` alone."""
+        found = self.search(source, top=top, face=face, kind=kind, max_distance=max_distance)
+        return found.leads
+
+
+@dataclass
+class PhotoSearch:
+    """What a search by photo found: the photo's face (for showing it) and the leads."""
+
+    sha256: str
+    image: Any  # PIL.Image.Image, upright RGB
+    face: FaceEncoding
+    leads: list[Lead]
+    max_distance: float
 
 
 def _get_case(s: Session, case_id: str) -> Case:

@@ -201,10 +201,16 @@ class PhotoService:
         files are named by content), but a row never points to a missing file.
         """
         require(self.ctx.role, Action.CREATE)
-        day = self._taken_on(taken_on)
+        day = self.taken_on_day(taken_on)
         loaded = load_photo(source, max_bytes=self.max_bytes, max_pixels=self.max_pixels)
         with self.ctx.db.read() as s:
             self._case(s, case_id)  # an unknown case stores no file
+        return self.record_loaded(case_id, loaded, day)
+
+    def record_loaded(self, case_id: str, loaded: LoadedPhoto, day: dt.date | None) -> Photo:
+        """Store an already checked photo (file first, then its row) without a face
+        descriptor: a photo kept with its case but not matched."""
+        require(self.ctx.role, Action.CREATE)
         self.store.put(loaded)
         with self.ctx.db.write() as s:
             case = self._case(s, case_id)
@@ -259,7 +265,8 @@ class PhotoService:
             audit.record(s, self.ctx, "photo_view", "case", photo.case_id, **details)
         return data
 
-    def _taken_on(self, value: Any) -> dt.date | None:
+    def taken_on_day(self, value: Any) -> dt.date | None:
+        """The day a photo was taken (YYYY-MM-DD, not in the future), or None."""
         if value is None or (isinstance(value, str) and not value.strip()):
             return None
         try:
@@ -271,6 +278,8 @@ class PhotoService:
                 [FieldError("taken_on", "future_date", f"{day.isoformat()} is in the future")]
             )
         return day
+
+    _taken_on = taken_on_day  # the old name, for match_batch until it takes the public one
 
     def _case(self, s: Session, case_id: str) -> Case:
         case = s.get(Case, case_id.strip()) if case_id else None

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from muskan_desktop import places, roles
+from muskan_desktop.intake import list_alerts
 from muskan_desktop.match_alerts import AlertService, AlertState
 from muskan_desktop.photos import PhotoStore
 
@@ -300,11 +301,12 @@ class AlertInbox(QWidget):
             return
         self._generation += 1
         generation = self._generation
-        svc, store = AlertService(self.ctx), self.store
+        ctx, store = self.ctx, self.store
         district, order = self.district_combo.currentData(), self.order_combo.currentData()
 
         def work(control: TaskControl) -> list[dict[str, Any]]:
-            rows = svc.inbox(district=district, date_from=d_from, date_to=d_to, order=order)
+            # the one listing (`muskan alerts list` too): one joined query, however many
+            rows = list_alerts(ctx, district=district, date_from=d_from, date_to=d_to, order=order)
             for i, r in enumerate(rows):
                 control.check()
                 r["_thumbs"] = (

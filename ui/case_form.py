@@ -30,6 +30,14 @@ from PySide6.QtWidgets import (
 from muskan_desktop.cases import CaseService
 from muskan_desktop.context import Context
 from muskan_desktop.errors import FieldError, ValidationError
+from muskan_desktop.intake import (
+    KEPT,
+    CaseIntake,
+    PhotoOutcome,
+    PhotoStepFailed,
+    add_case_with_photos,
+    save_case_with_photos,
+)
 from muskan_desktop.validation import FIELDS, clean_case
 
 from . import labels
@@ -124,6 +132,7 @@ class CaseForm(QWidget):
         self.saving = False
         self._version: int | None = None
         self._original: dict[str, Any] = {}
+        self._stored_photos: set[Path] = set()  # saved with the case already (not again)
         self._build()
         self.retranslate()
         if case_id:
@@ -366,43 +375,36 @@ class CaseForm(QWidget):
             return
         self.saving = True
         self.buttons.setEnabled(False)
-        values, photos, case_id, version = (
-            self.values(),
-            list(self.photos.paths),
-            self.case_id,
-            self._version,
-        )
+        values, case_id, version = self.values(), self.case_id, self._version
+        photos = [p for p in self.photos.paths if p not in self._stored_photos]
         changes = self._changes() if case_id else {}
-        svc = self.svc
+        ctx = self.ctx
 
-        def work(_c: Any) -> str:
+        def work(_c: Any) -> CaseIntake:
+            # one use case with the command line's `cases add --photo`: the case first (on
+            # disk), then each photo by the core's rule (intake.py)
             if case_id:
-                case = svc.update(case_id, changes, version=version)
-            else:
-                case = svc.create(values)
-            if photos:
-                from muskan_desktop.faces import FaceError
-                from muskan_desktop.matching import MatchService
-                from muskan_desktop.photos import PhotoService
+                return save_case_with_photos(ctx, case_id, changes, photos, version=version)
+            return add_case_with_photos(ctx, values, photos)
 
-                ms = MatchService(self.ctx)  # encodes the face and raises match alerts
-                for p in photos:
-                    try:
-                        ms.add_photo(case.id, p)
-                    except FaceError:  # no usable face: the photo is still kept with the case
-                        PhotoService(self.ctx).add(case.id, p)
-            return case.id
-
-        def done(cid: str) -> None:
+        def done(result: CaseIntake) -> None:
             self.saving = False
             self.dirty = False
-            self.case_id = cid
-            self.saved.emit(cid)
+            self.case_id = result.case_id
+            self._stored_photos |= {Path(o.file) for o in result.photos if o.stored}
+            self.saved.emit(result.case_id)
+            self._tell_photo_outcomes(result.photos)
             self.close()
 
         def failed(exc: BaseException) -> None:
             self.saving = False
             self.buttons.setEnabled(True)
+            if isinstance(exc, PhotoStepFailed):
+                # The case is on disk: from now on this form edits that case, and Save
+                # again retries the photos that did not go in (never a second case).
+                self._adopt_saved_case(exc.case_id, exc.done)
+                self.saved.emit(exc.case_id)
+                exc = exc.cause
             if isinstance(exc, ValidationError):
                 self._show_errors(exc.errors, all_fields=True)
             from .errors import show_error
@@ -410,6 +412,33 @@ class CaseForm(QWidget):
             show_error(self, exc)
 
         self.runner.run(work, on_done=done, on_error=failed, pool="db", label="save")
+
+    def _adopt_saved_case(self, case_id: str, done: list[PhotoOutcome]) -> None:
+        self._stored_photos |= {Path(o.file) for o in done if o.stored}
+        self._load(case_id)  # the saved values, the version to edit from
+        self.case_id = case_id
+        self.dirty = True  # photos still to save: closing asks first
+        self.retranslate()
+
+    def _tell_photo_outcomes(self, outcomes: list[PhotoOutcome]) -> None:
+        """Photos kept without a usable face, or refused, are named with the reason."""
+        lines = []
+        for o in outcomes:
+            name = Path(o.file).name
+            if o.status == KEPT:
+                lines.append(
+                    self.tr("%1: kept with the case, but not used for matching: %2")
+                    .replace("%1", name)
+                    .replace("%2", o.message or "")
+                )
+            elif not o.stored:
+                lines.append(
+                    self.tr("%1: not saved: %2").replace("%1", name).replace("%2", o.message or "")
+                )
+        if lines:
+            QMessageBox.information(
+                self, self.tr("Case saved; some photos need attention"), "\n".join(lines)
+            )
 
     def _confirm_not_duplicate(self) -> bool:
         clean = self.svc.validate_new(self.values())

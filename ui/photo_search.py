@@ -28,8 +28,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from muskan_desktop.match_review import FaceView, ReviewService
-from muskan_desktop.match_rules import DEFAULT_MATCH, Lead
+from muskan_desktop.face_align import align_face, detect_landmarks
+from muskan_desktop.intake import search_by_photo
+from muskan_desktop.match_review import FaceView
+from muskan_desktop.match_rules import DEFAULT_MATCH, Lead, MatchSettings
+from muskan_desktop.matching import PhotoSearch
 from muskan_desktop.photos import PhotoStore
 
 from . import labels
@@ -123,11 +126,19 @@ class PhotoSearchWindow(QWidget):
     finished = Signal(int)
 
     def __init__(
-        self, ctx: Context, runner: TaskRunner, path: Path, parent: QWidget | None = None
+        self,
+        ctx: Context,
+        runner: TaskRunner,
+        path: Path,
+        parent: QWidget | None = None,
+        *,
+        settings: MatchSettings = DEFAULT_MATCH,
+        face: int | None = None,
     ) -> None:
         super().__init__(parent, Qt.WindowType.Window)
         self.setObjectName("photoSearch")
         self.ctx, self.runner, self.path = ctx, runner, Path(path)
+        self.settings, self.face_choice = settings, face
         self.leads: list[Lead] = []
         self.face: FaceView | None = None
         self.error: str | None = None
@@ -212,7 +223,7 @@ class PhotoSearchWindow(QWidget):
 
     # -- the search ---------------------------------------------------------------------
     def run(self) -> None:
-        svc = ReviewService(self.ctx)
+        ctx, settings, face_choice = self.ctx, self.settings, self.face_choice
         store = PhotoStore(self.ctx.home)
         path = self.path
 
@@ -221,8 +232,13 @@ class PhotoSearchWindow(QWidget):
                 control.check()
                 control.progress(done, total)
 
-            face, leads = svc.search(path, top=20, stage=stage)
-            return face, [(lead, thumb_image(store, lead.photo_sha256)) for lead in leads]
+            # the one search by photo (`muskan match` calls it too), with these settings
+            found = search_by_photo(
+                ctx, path, settings=settings, top=20, face=face_choice, stage=stage
+            )
+            return query_face_view(found), [
+                (lead, thumb_image(store, lead.photo_sha256)) for lead in found.leads
+            ]
 
         self.progress.setValue(0)
         self.progress.show()
@@ -278,12 +294,12 @@ class PhotoSearchWindow(QWidget):
             self.task.cancel()
 
     def above_alert_level(self) -> list[Lead]:
-        return [x for x in self.leads if x.distance <= DEFAULT_MATCH.alert_distance]
+        return [x for x in self.leads if x.distance <= self.settings.alert_distance]
 
     def _show(self) -> None:
         if self.error:
             return
-        level = f"{DEFAULT_MATCH.alert_distance:.2f}"
+        level = f"{self.settings.alert_distance:.2f}"
         close = self.above_alert_level()
         if self.face is None:
             self.summary.clear()
@@ -303,7 +319,7 @@ class PhotoSearchWindow(QWidget):
                     "no case in the register has a face within distance %2."
                 )
                 .replace("%1", level)
-                .replace("%2", f"{DEFAULT_MATCH.list_distance:.2f}")
+                .replace("%2", f"{self.settings.list_distance:.2f}")
             )
         else:
             self.summary.setText(
@@ -316,7 +332,7 @@ class PhotoSearchWindow(QWidget):
             )
         self.table.setRowCount(len(self.leads))
         for i, lead in enumerate(self.leads):
-            weak = lead.distance > DEFAULT_MATCH.alert_distance
+            weak = lead.distance > self.settings.alert_distance
             cells = [
                 "",
                 f"{i + 1}. {lead.name or self.tr('(no name)')}\n"
@@ -338,6 +354,15 @@ class PhotoSearchWindow(QWidget):
         case_id = index.data(Qt.ItemDataRole.UserRole)
         if case_id:
             self.openCase.emit(case_id)
+
+
+def query_face_view(found: PhotoSearch) -> FaceView:
+    """The searched photo's face, eye-aligned, to show beside the ranked cases (slow: off
+    the GUI thread)."""
+    view = FaceView(found.sha256, None, found.image, box=found.face.box)
+    view.landmarks = detect_landmarks(found.image, found.face.box)
+    view.aligned = align_face(found.image, view.landmarks)
+    return view
 
 
 def _esc(text: Any) -> str:
