@@ -13,6 +13,12 @@ inserts) without a key, so both files have the same b-tree layout: an export
 (sqlcipher_export or VACUUM) would pack every page full and leave the plain side fewer pages
 to read than any register grown by use. The plain photo store writes the bytes as the
 version before encryption did.
+Both sides run on ONE SQLite engine, SQLCipher's (the sqlcipher3 module): the plain register
+is opened through sqlcipher3 with no `PRAGMA key`, which SQLCipher reads and writes as an
+ordinary SQLite file (checked: the file starts with "SQLite format 3"). The stdlib sqlite3
+module links the system's SQLite (3.40 on Debian 12), another engine: comparing against it
+would measure the engine swap as well as encryption. Both sides' sqlite_version() and
+cipher_version are printed. Runs interleaved, the side going first alternating.
 Goal (issue 8): encrypted <= 1.15x the plain time. Wall and CPU time are both shown: on a
 busy machine the CPU time of this process is the steadier measure of the work done.
 """
@@ -23,13 +29,17 @@ import argparse
 import functools
 import io
 import shutil
+import sqlite3
 import statistics
+import sys
 import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 
+import sqlcipher3.dbapi2
 from PIL import Image
+from sqlalchemy import Engine, create_engine
 
 from muskan_desktop.cases import CaseService
 from muskan_desktop.context import Context, open_context
@@ -38,6 +48,8 @@ from muskan_desktop.demo import DemoGenerator
 from muskan_desktop.paths import DB_FILENAME
 from muskan_desktop.photos import PhotoService, PhotoStore
 from muskan_desktop.search import CaseFilter, SearchIndex
+
+from .common import keyring_env, machine_load
 
 QUERIES = ["Sunitha", "सुनीता", "Suneeta Minj", "पूजा तिर्की"]
 FACES = Path(__file__).resolve().parents[2] / "shared" / "data" / "faces"
@@ -50,10 +62,38 @@ class PlainStore(PhotoStore):
         return data
 
 
+def plain_engine(path: Path) -> Engine:
+    """The register's engine as `make_engine` builds it without a key (same pragmas, pool
+    and transactions), but on sqlcipher3's SQLite instead of the stdlib's."""
+    home = sys.modules[make_engine.__module__]  # where make_engine finds create_engine
+    original = home.create_engine  # type: ignore[attr-defined]
+    home.create_engine = functools.partial(create_engine, module=sqlcipher3.dbapi2)  # type: ignore[attr-defined]
+    try:
+        return make_engine(path)
+    finally:
+        home.create_engine = original  # type: ignore[attr-defined]
+
+
+def engine_for(db: Database) -> Engine:
+    return make_engine(db.path, db.keys) if db.keys else plain_engine(db.path)
+
+
+def engine_versions(db: Database) -> str:
+    raw = db.engine.raw_connection()
+    try:
+        cur = raw.cursor()
+        version = cur.execute("SELECT sqlite_version()").fetchone()[0]
+        cipher = (cur.execute("PRAGMA cipher_version").fetchone() or ["none"])[0]
+        module = type(raw.dbapi_connection).__module__
+    finally:
+        raw.close()
+    return f"SQLite {version}, SQLCipher {cipher} (module {module})"
+
+
 def plain_context(home: Path) -> Context:
-    """A register without a key: the program as it was before encryption."""
+    """A register without a key, on the same engine (SQLCipher's SQLite, no key given)."""
     home.mkdir(parents=True)
-    db = Database(home / DB_FILENAME, make_engine(home / DB_FILENAME))
+    db = Database(home / DB_FILENAME, plain_engine(home / DB_FILENAME))
     db.migrate(backup=False)
     return Context(db=db, actor="bench", device="bench")
 
@@ -111,6 +151,8 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=5)
     args = ap.parse_args()
     work = Path(tempfile.mkdtemp(prefix="muskan-bench-enc-"))
+    keyring_env(work)  # the key in a keyring, as on a desktop (see common.keyring_env)
+    machine_load("start")
     try:
         home = work / "enc"
         ctx = open_context(home, actor="bench")
@@ -122,6 +164,14 @@ def main() -> None:
             kind = "encrypted" if c.db.keys else "plain"
             print(f"{args.cases:,} demo cases generated in {took:.1f} s ({kind})")
         enc, plain = ctx.db, pctx.db
+        print(f"encrypted register: {engine_versions(enc)}")
+        print(f"plain register:     {engine_versions(plain)}")
+        with plain.path.open("rb") as fh:
+            assert fh.read(16) == b"SQLite format 3\x00", "the plain register is not plain"
+        print(
+            "the plain register's file is ordinary SQLite (header checked); the stdlib's own "
+            f"SQLite, not used here, is {sqlite3.sqlite_version}"
+        )
         for db in (enc, plain):
             # every page in the file, as after a restart (the last connection to close
             # checkpoints): neither side reads part of the register from its -wal
@@ -146,7 +196,7 @@ def main() -> None:
                 search_all(db)
 
         def cold(db: Database) -> None:
-            fresh = Database(db.path, make_engine(db.path, db.keys))
+            fresh = Database(db.path, engine_for(db))
             try:
                 search_all(fresh)
             finally:
@@ -189,6 +239,7 @@ def main() -> None:
         show(f"photo intake, {args.photos} photos (file + row + audit)", in_e, in_p)
     finally:
         shutil.rmtree(work, ignore_errors=True)
+    machine_load("end")
 
 
 if __name__ == "__main__":
