@@ -23,7 +23,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from .common import report
+from .common import machine_load, report
 from .ui_startup import time_until
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -42,6 +42,7 @@ def main() -> None:
     ap.add_argument("--cases", type=int, default=1000)
     ap.add_argument("--exe", default=str(EXE), help="the frozen muskan (default dist/muskan/)")
     args = ap.parse_args()
+    machine_load("start")
     exe = Path(args.exe)
     if not exe.is_file():
         raise SystemExit(f"{exe} not found: build it first (uv run python packaging/build.py)")
@@ -96,6 +97,7 @@ def main() -> None:
         med["sready"],
         runs["fready"],
     )
+    machine_load("end")
     sys.stdout.flush()
     shutil.rmtree(home.parent, ignore_errors=True)
 

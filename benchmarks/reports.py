@@ -21,7 +21,7 @@ from muskan_desktop.context import open_context
 from muskan_desktop.reports import review_report
 from muskan_desktop.stats import review_stats
 
-from .common import report
+from .common import keyring_env, machine_load, report
 
 
 def main() -> None:
@@ -31,7 +31,9 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--lang", default="hi", choices=["hi", "en"])
     args = ap.parse_args()
+    machine_load("start")
     work = Path(tempfile.mkdtemp(prefix="muskan-bench-report-"))
+    keyring_env(work)  # the register's key in a keyring, as on a desktop
     home = Path(args.home) if args.home else work / "h"
     if not args.home:
         subprocess.run(
@@ -74,6 +76,7 @@ def main() -> None:
         f"(goal <= 2x)   (ratios: {', '.join(f'{p:.2f}' for p in pairs)})"
     )
     ctx.db.close()
+    machine_load("end")
 
 
 if __name__ == "__main__":

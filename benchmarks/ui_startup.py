@@ -19,7 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from .common import keyring_env, report
+from .common import keyring_env, machine_load, report
 
 BARE = r"""
 import sys
@@ -50,6 +50,7 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--home", help="an existing demo register to reuse")
     args = ap.parse_args()
+    machine_load("start")
     home = Path(args.home) if args.home else Path(tempfile.mkdtemp(prefix="muskan-ui-")) / "h"
     keyring_env(home.parent)  # the register's key sits beside it, as in a real keyring
     env = {
@@ -91,6 +92,7 @@ def main() -> None:
         ready,
     )
     filter_latency(home, args.runs)
+    machine_load("end")
     sys.stdout.flush()
     os._exit(0)  # skip interpreter teardown of live Qt objects (PySide6 may crash there)
 
