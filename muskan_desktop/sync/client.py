@@ -124,7 +124,8 @@ class SyncClient:
 
     def _meta(self, k: str) -> str | None:
         with self.db.read() as s:
-            return s.scalar(select(Meta.value).where(Meta.key == k))
+            value: str | None = s.scalar(select(Meta.value).where(Meta.key == k))
+            return value
 
     # -- transport ----------------------------------------------------------------------------
     def _cred_now(self) -> credentials.Credential:
@@ -187,21 +188,28 @@ class SyncClient:
                 # An expired token is renewed; so is an unknown one (a renewal whose answer
                 # was lost left the server with a newer token than the keyring's).
                 renewable = code in ("token_expired", "bad_token")
-                if r.status_code == 401 and renewable and auth and not renewed:
+                if code is None and r.status_code < 500:
+                    # An answer cut short on the way says nothing about the credential or
+                    # the request (it is not a refusal to show): retried like a 5xx.
+                    err = Offline(
+                        f"The server's answer ({r.status_code}) was cut short; will retry."
+                    )
+                elif r.status_code == 401 and renewable and auth and not renewed:
                     renewed = True
                     self._renew(token)
                     continue
-                if r.status_code in (401, 403):
+                elif r.status_code in (401, 403):
                     if code == "device_revoked":
                         raise Revoked("This laptop's access to the server was revoked.")
                     raise Refused(f"The server refused this laptop's credential ({code}).")
-                if r.status_code == 426:
+                elif r.status_code == 426:
                     raise TooOld(_message(r) or "This version of Muskan is too old for the server.")
-                if r.status_code < 500:
+                elif r.status_code < 500:
                     raise SyncError(
                         f"The server refused the request: {_message(r) or r.status_code}"
                     )
-                err = Offline(f"The server had a problem ({r.status_code}); will retry.")
+                else:
+                    err = Offline(f"The server had a problem ({r.status_code}); will retry.")
             attempt += 1
             if attempt >= self.retries:
                 raise err
@@ -794,11 +802,12 @@ def backoff(attempt: int, rng: random.Random, base: float = 0.5, cap: float = 30
     return float(rng.uniform(0, min(cap, base * 2 ** min(attempt, 20))))
 
 
-def _error_code(r: httpx.Response) -> str:
+def _error_code(r: httpx.Response) -> str | None:
+    """The server's error code; None for an answer that is not JSON (cut short)."""
     try:
         body = r.json()
     except ValueError:
-        return str(r.status_code)
+        return None
     return str(body.get("error", r.status_code)) if isinstance(body, dict) else str(r.status_code)
 
 
