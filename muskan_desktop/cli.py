@@ -1,8 +1,8 @@
 """The `muskan` command line: the same services the window uses, for scripts and IT cells.
 
 Exit codes: 0 done; 1 a problem to fix (message on stderr); 2 bad input (validation or
-usage); 3 unknown id; 4 the register cannot be opened or written; 5 an import rejected
-some rows (the good ones went in).
+usage); 3 unknown id; 4 the register cannot be opened or written; 5 an import refused
+some rows, or `cases add --photo` a photo that cannot be read (the good ones went in).
 """
 
 from __future__ import annotations
@@ -357,13 +357,18 @@ def cmd_cases_add(ctx: Any, args: argparse.Namespace) -> int:
         )
     except PhotoStepFailed as exc:
         _print_added(args, exc.case_id, dups, exc.done)
+        why = exc.reason()
         print(
             f"error: case {exc.case_id} was saved, but not the photo(s) "
             + ", ".join(exc.pending)
-            + f": add them with `muskan photos add {exc.case_id} FILE...`",
+            + (f" ({why})" if why else "")
+            + f"; add them with `muskan photos add {exc.case_id} FILE...`",
             file=sys.stderr,
         )
-        raise exc.cause from None  # its own message and exit code (a bug: its traceback)
+        if why is None:
+            raise exc.cause from None  # a bug: its traceback
+        full = disk_full_error(exc.cause)
+        return full.exit_code if full is not None else int(getattr(exc.cause, "exit_code", 1))
     _print_added(args, intake.case_id, dups, intake.photos)
     return 5 if any(p.status == REFUSED for p in intake.photos) else 0
 

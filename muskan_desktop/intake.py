@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from .context import Context
+from .errors import MuskanError, disk_full_error
 from .faces import FaceError, encode_face
 from .match_alerts import AlertService
 from .match_rules import DEFAULT_MATCH, MatchSettings
@@ -98,6 +99,15 @@ class PhotoStepFailed(Exception):
         super().__init__(f"case {case_id} was saved; {len(pending)} photo(s) were not")
         self.case_id, self.version = case_id, version
         self.done, self.pending, self.cause = done, pending, cause
+
+    def reason(self) -> str | None:
+        """What stopped the photos, for a person (None: a bug, to be reported as one)."""
+        full = disk_full_error(self.cause)
+        if full is not None:  # its own text says "nothing was saved": here the case was
+            return f"the disk is full; free space on {full.drive}"
+        if isinstance(self.cause, MuskanError):
+            return self.cause.message
+        return None
 
 
 FaceChoices = Mapping[str, int]  # a photo (as given, str(path)) -> which face, 1 = leftmost

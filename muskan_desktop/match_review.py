@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -25,7 +23,7 @@ from .context import Context
 from .domain import Kind
 from .errors import MuskanError, NotFoundError
 from .face_align import AlignedFace, FaceLandmarks, align_face, detect_landmarks
-from .faces import MODEL, FaceBox, blob_to_vector, encode_face, face_distance, find_faces
+from .faces import MODEL, FaceBox, blob_to_vector, face_distance, find_faces
 from .match_alerts import _require, raise_alert
 from .match_rules import DEFAULT_MATCH, Lead, MatchSettings, case_name, reason, screen
 from .models import Case, CaseLink, FaceEmbedding, MatchCandidate, MatchVerdict, Photo, Station
@@ -73,19 +71,6 @@ def load_face(
     view.landmarks = detect_landmarks(loaded.image, fbox)
     view.aligned = align_face(loaded.image, view.landmarks)
     return view
-
-
-def load_query_face(
-    source: Path | str | bytes, face: int | None = None
-) -> tuple[FaceView, np.ndarray]:
-    """A photo that is not stored (a search): its face view and its descriptor."""
-    name = Path(source).name if isinstance(source, str | Path) else "The photo"
-    loaded = load_photo(source, name=name)
-    enc = encode_face(loaded.image, face=face, label=name)
-    view = FaceView(loaded.sha256, None, loaded.image, box=enc.box)
-    view.landmarks = detect_landmarks(loaded.image, enc.box)
-    view.aligned = align_face(loaded.image, view.landmarks)
-    return view, enc.vector
 
 
 # -- records side by side ------------------------------------------------------------------
@@ -315,34 +300,6 @@ class ReviewService:
                         best[lead.case_id] = lead
         leads = sorted(best.values(), key=lambda x: (-x.score, x.distance, x.case_id))
         return leads[:top]
-
-    def search(
-        self,
-        source: Path | str | bytes,
-        *,
-        top: int = 10,
-        stage: Callable[[int, int], None] | None = None,
-    ) -> tuple[FaceView, list[Lead]]:
-        """Rank the register for a photo that is not stored (audited as a face search).
-        `stage(done, 3)` reports: photo read and face found, index loaded, ranked."""
-        from .matching import MatchService
-
-        step = stage or (lambda _d, _t: None)
-        step(0, 3)
-        view, vector = load_query_face(source)
-        step(1, 3)
-        svc = MatchService(self.ctx, self.settings)
-        svc.index.refresh(self.ctx.db)
-        step(2, 3)
-        with self.ctx.db.write() as s:
-            leads = svc._rank(
-                s, vector, kind=None, query=None, k=top, max_distance=self.settings.list_distance
-            )
-            audit.record(
-                s, self.ctx, "face_search", None, None, sha256=view.sha256, results=len(leads)
-            )
-        step(3, 3)
-        return view, leads
 
     def open_lead(self, missing_id: str, found_id: str, missing_sha: str, found_sha: str) -> str:
         """An alert an officer raises from the ranked list (a lead above the alert level

@@ -404,7 +404,22 @@ class CaseForm(QWidget):
                 # again retries the photos that did not go in (never a second case).
                 self._adopt_saved_case(exc.case_id, exc.done)
                 self.saved.emit(exc.case_id)
-                exc = exc.cause
+                why = exc.reason()
+                if why is None:
+                    exc = exc.cause  # a bug: the crash dialog, with its traceback
+                else:
+                    names = ", ".join(Path(p).name for p in exc.pending)
+                    QMessageBox.warning(
+                        self,
+                        self.tr("Case saved; photos not saved"),
+                        self.tr(
+                            "The case is saved, but not the photos %1: %2. Fix that and "
+                            "press Save again to add them to this case."
+                        )
+                        .replace("%1", names)
+                        .replace("%2", why),
+                    )
+                    return
             if isinstance(exc, ValidationError):
                 self._show_errors(exc.errors, all_fields=True)
             from .errors import show_error
