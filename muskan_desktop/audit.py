@@ -69,14 +69,14 @@ def record(
         prev_hash=prev or GENESIS,
     )
     from .ids import new_id
-    from .sync import audit_sync
+    from .sync import audit_sync, outbox
 
     ev.id = new_id()
     ev.hash = _digest(ev.prev_hash, ev)
     session.add(ev)
     session.flush()
     # the anchor and the sync device in one look-up (a view costs one audit row: keep it cheap)
-    device_key = audit_sync.outbox.DEVICE_KEY
+    device_key = outbox.DEVICE_KEY
     q = select(Meta.key, Meta.value).where(Meta.key.in_((ANCHOR_KEY, device_key)))
     meta = {k: v for k, v in session.connection().execute(q)}
     keys = getattr(ctx.db, "keys", None)

@@ -97,7 +97,7 @@ def create_backup(ctx: Context, out: Path, passphrase: str) -> BackupInfo:
             fh.write(MAGIC + header)
             w = SealedWriter(fh, key, header)
             members: dict[str, str] = {}
-            with tarfile.open(fileobj=w, mode="w|") as tar:  # type: ignore[call-overload]
+            with tarfile.open(fileobj=w, mode="w|") as tar:
                 entries = [(snapshot, DB_FILENAME)]
                 for folder in FOLDERS:
                     base = ctx.home / folder
@@ -342,7 +342,7 @@ def _unpack(
         manifest: dict[str, Any] | None = None
         files, total = 0, 0
         try:
-            with tarfile.open(fileobj=reader, mode="r|") as tar:  # type: ignore[call-overload]
+            with tarfile.open(fileobj=reader, mode="r|") as tar:
                 for m in tar:
                     f = tar.extractfile(m) if m.isfile() else None
                     if f is None:

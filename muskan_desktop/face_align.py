@@ -84,7 +84,8 @@ def alignment_matrix(left: np.ndarray, right: np.ndarray, side: int = CROP_SIDE)
 
 def transform_points(matrix: np.ndarray, points: np.ndarray) -> np.ndarray:
     pts = np.asarray(points, dtype=np.float64).reshape(-1, 2)
-    return pts @ matrix[:, :2].T + matrix[:, 2]
+    moved: np.ndarray = pts @ matrix[:, :2].T + matrix[:, 2]
+    return moved
 
 
 @dataclass(frozen=True)

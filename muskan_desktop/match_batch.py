@@ -35,7 +35,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import select
 
@@ -389,4 +389,7 @@ class _Encoder:
         if self.pool is None:
             init_worker(self.home, self.settings)
             return (encode_one(job) for job in jobs)
-        return self.pool.imap_unordered(encode_one, jobs, chunksize=1)
+        return cast(
+            Iterator[tuple[int, Encoded | str]],
+            self.pool.imap_unordered(encode_one, jobs, chunksize=1),
+        )

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from typing import cast
 
 from sqlalchemy import (
     JSON,
@@ -322,7 +321,7 @@ def _add_columns(conn: Connection) -> None:
 
 
 def create(engine: Engine) -> None:
-    tables = [cast(Table, Base.metadata.tables[n]) for n in DOMAIN_TABLES]
+    tables = [Base.metadata.tables[n] for n in DOMAIN_TABLES]
     Base.metadata.create_all(engine, tables=tables)
     meta.create_all(engine)
     with engine.begin() as conn:

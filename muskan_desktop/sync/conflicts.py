@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import select, update
 
 from muskan_desktop.errors import NotFoundError, ValidationError
-from muskan_desktop.models import Case
+from muskan_desktop.models import Case, Meta
 
 from . import outbox
 from .tables import conflicts
@@ -87,7 +87,7 @@ def resolve(ctx: Any, conflict_id: str, *, use_lost: bool) -> None:
             .where(conflicts.c.id == conflict_id)
             .values(resolved_at=now, resolved_by=ctx.actor, resolution=choice)
         )
-        if conn.scalar(select(outbox.Meta.value).where(outbox.Meta.key == outbox.DEVICE_KEY)):
+        if conn.scalar(select(Meta.value).where(Meta.key == outbox.DEVICE_KEY)):
             outbox.append(
                 conn,
                 [

@@ -85,7 +85,8 @@ def enroll(
 
 def _meta(ctx: Any, key: str) -> str | None:
     with ctx.db.read() as s:
-        return s.scalar(select(Meta.value).where(Meta.key == key))
+        value: str | None = s.scalar(select(Meta.value).where(Meta.key == key))
+        return value
 
 
 def _rekey_stations(conn: Any) -> None:
