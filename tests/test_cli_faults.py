@@ -409,7 +409,9 @@ def test_read_only_by_permissions(template: tuple[Path, str]) -> None:
 def test_locked_register(register: Path) -> None:
     """Another program holds the write lock: after the 5 s busy wait, a clear 'locked'."""
     before = snapshot(register)
-    holder = connect_raw(register / DB_FILENAME, load_keys(register, create=False), isolation_level=None)
+    holder = connect_raw(
+        register / DB_FILENAME, load_keys(register, create=False), isolation_level=None
+    )
     try:
         holder.execute("BEGIN EXCLUSIVE")
         for args in (ADD_CHILD, ("cases", "list")):

@@ -259,7 +259,9 @@ def test_import_killed_inside_its_write_transaction_is_all_or_nothing(
     new_register(home)
     before = audit_count(home)
     err = tmp_path / "import.err"
-    probe = connect_raw(home / DB_FILENAME, load_keys(home, create=False), timeout=0, isolation_level=None)
+    probe = connect_raw(
+        home / DB_FILENAME, load_keys(home, create=False), timeout=0, isolation_level=None
+    )
     in_transaction = False
     try:
         proc = start_import(home, big_csv, err)

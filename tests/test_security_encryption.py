@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 import os
 import random
 import signal
@@ -302,9 +303,7 @@ def test_keys_stored_without_the_hmac_field_open_a_sha512_register(tmp_path: Pat
     """Keys written before the page HMAC was chosen mean SQLCipher 4's default (SHA-512)."""
     new = keystore.RegisterKeys.new()
     assert new.hmac == "HMAC_SHA256"
-    old = keystore.RegisterKeys.from_json(
-        "r1", '{"db": "%s", "photo": "%s"}' % ("ab" * 32, "cd" * 32)
-    )
+    old = keystore.RegisterKeys.from_json("r1", json.dumps({"db": "ab" * 32, "photo": "cd" * 32}))
     assert old.hmac == "HMAC_SHA512"
     path = tmp_path / "old.db"
     con = connect_raw(path, old)
