@@ -247,7 +247,8 @@ class CaseService:
             if version is not None and version != case.version:
                 raise TransitionError(
                     "Someone else changed this case since you opened it; reload it and "
-                    "make your change again."
+                    "make your change again.",
+                    "stale_version",
                 )
             existing = {k: getattr(case, k) for k in _field_names()}
             clean = clean_case(changes, today=self.ctx.today(), partial=True, existing=existing)
@@ -282,7 +283,8 @@ class CaseService:
                 can = ", ".join(steps) or "none (the case is finished)"
                 raise TransitionError(
                     f"A {kind.value} case that is {status.value} cannot be '{action}'; "
-                    f"allowed: {can}."
+                    f"allowed: {can}.",
+                    "step_not_allowed",
                 )
             clean = self._clean_details(case, step.required, step.optional, details)
             seq = len(case.events) + 1

@@ -41,7 +41,15 @@ class NotFoundError(MuskanError):
 
 
 class TransitionError(MuskanError):
+    """What the case's present state does not allow; `code` says which, stably:
+    "step_not_allowed" (a lifecycle step its status does not take) or "stale_version"
+    (an edit started from a version someone else has since changed)."""
+
     exit_code = 2
+
+    def __init__(self, message: str, code: str) -> None:
+        super().__init__(message)
+        self.code = code
 
 
 class StorageError(MuskanError):
