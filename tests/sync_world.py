@@ -203,3 +203,15 @@ def check_invariants(world: World) -> None:
         data = store.read_blob(sha)
         assert data is not None, f"photo {sha[:12]} is not on the server"
         assert hashlib.sha256(data).hexdigest() == sha
+
+
+def refused_receipts(lap: Laptop) -> list[tuple[str, str, str]]:
+    """The laptop's outbox entries the server refused (rejected or quarantined): entity,
+    status and the receipt's reason."""
+    with lap.ctx.db.read() as s:
+        entries = s.execute(select(outbox.c.entity, outbox.c.receipt)).all()
+    return [
+        (entity, r["status"], str(r.get("reason")))
+        for entity, r in entries
+        if r and r.get("status") in ("rejected", "quarantined")
+    ]

@@ -14,6 +14,7 @@ CI runs 200 seeded runs. For 10,000, on every core (each process its own Postgre
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import datetime as dt
 import os
@@ -23,6 +24,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -33,11 +36,15 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, precondition,
 from sqlalchemy import select, text
 
 from muskan_desktop import places
-from muskan_desktop.errors import MuskanError
+from muskan_desktop.cases import CaseService
+from muskan_desktop.domain import Kind, Status, allowed_actions
+from muskan_desktop.errors import FieldError, MuskanError, TransitionError, ValidationError
 from muskan_desktop.models import Case
 from muskan_desktop.server import schema
-from muskan_desktop.sync.client import SyncError
+from muskan_desktop.server.apply import Applier
+from muskan_desktop.sync.client import Offline
 from muskan_desktop.sync.pull import get_cursor, get_epoch
+from muskan_desktop.sync.tables import outbox as outbox_table
 from muskan_desktop.sync.tables import remote_cases
 
 from .conftest import TODAY
@@ -50,7 +57,7 @@ from .sync_helpers import (
     station_codes,
     use_memory_keyring,
 )
-from .sync_world import check_invariants
+from .sync_world import check_invariants, refused_receipts, world_fixture  # noqa: F401
 
 RUNS = int(os.environ.get("MUSKAN_SIM_RUNS", "200"))
 PROCS = max(1, int(os.environ.get("MUSKAN_SIM_PROCS", "1")))
@@ -72,6 +79,82 @@ SERVER_START = dt.datetime(2026, 11, 1, 12, 0)
 
 class Crash(Exception):
     """The laptop died right after the server answered."""
+
+
+class UnexpectedRefusal(AssertionError):
+    """The register or the server refused something the simulation had no reason to expect:
+    a wrong refusal, which fails the run."""
+
+
+@dataclass(frozen=True)
+class Expected:
+    """A refusal the simulation expects in some situation: the error's class and its stable
+    code (a TransitionError's `code`; for a ValidationError, the field and the FieldError's
+    code, which every error in it must have)."""
+
+    error: type[MuskanError]
+    code: str | None = None
+    field: str | None = None
+
+    def __str__(self) -> str:
+        what = f"{self.field}:{self.code}" if self.field else self.code
+        return f"{self.error.__name__}({what})" if what else self.error.__name__
+
+
+# Every refusal a run may meet; the rule that meets it says when it is legitimate (and only
+# then allows it).
+# A lifecycle step the case's status no longer allows: another laptop of the station moved
+# the case on (or this one did, earlier), and the pull brought that status here.
+STEP_NOT_ALLOWED = Expected(TransitionError, "step_not_allowed")
+# A step or a tracing entry dated on the day the case was reported, when another laptop of
+# the station (its clock up to 60 days ahead of this one's) reported it in this laptop's
+# future: the register refuses a date after its own today (an officer cannot record work
+# done tomorrow), whatever the other laptop's clock said.
+FUTURE_LOCATED_ON = Expected(ValidationError, "future_date", "located_on")
+FUTURE_RECOVERED_ON = Expected(ValidationError, "future_date", "recovered_on")
+FUTURE_DONE_ON = Expected(ValidationError, "future_date", "done_on")
+# The network failed (dropped, lost, cut short, a 503 storm) and the client's retries ran
+# out: the round stops and the queue waits for the next one.
+NETWORK_DOWN = Expected(Offline)
+
+SEEN: collections.Counter[str] = collections.Counter()  # expected refusals met, by kind
+
+
+def _refusal(exc: MuskanError) -> str:
+    if isinstance(exc, ValidationError):
+        codes = ", ".join(f"{e.field}:{e.code}" for e in exc.errors)
+        return f"{type(exc).__name__}({codes})"
+    code = getattr(exc, "code", None)
+    return f"{type(exc).__name__}{f'({code})' if code else ''}: {exc}"
+
+
+def _is_expected(exc: MuskanError, allowed: tuple[Expected, ...]) -> Expected | None:
+    """The expected refusal `exc` is, matched by exact class and (every) field and code."""
+    for a in allowed:
+        if type(exc) is not a.error:
+            continue
+        if isinstance(exc, ValidationError):
+            if exc.errors and all((e.field, e.code) == (a.field, a.code) for e in exc.errors):
+                return a
+        elif getattr(exc, "code", None) == a.code:
+            return a
+    return None
+
+
+@contextlib.contextmanager
+def refusals(*allowed: Expected) -> Iterator[None]:
+    """Let through only the refusals named (each one also leaves the register unchanged, as
+    the invariants check at the end); any other refusal fails the run."""
+    try:
+        yield
+    except MuskanError as exc:
+        hit = _is_expected(exc, allowed)
+        if hit is None:
+            want = ", ".join(map(str, allowed)) or "none"
+            raise UnexpectedRefusal(
+                f"unexpected refusal {_refusal(exc)} (expected: {want})"
+            ) from exc
+        SEEN[str(hit)] += 1
 
 
 class Sim:
@@ -189,6 +272,13 @@ class SyncMachine(RuleBasedStateMachine):
             for _ in range(2):
                 for lap in self.laps:
                     lap.sync()
+            for lap in self.laps:
+                # Every change the simulation makes passed the laptop's rules, which the
+                # server applies too: a rejected (or quarantined) push is a wrong refusal
+                # (checked first: the rejected row would fail convergence, less plainly).
+                refused = refused_receipts(lap)
+                if refused:
+                    raise UnexpectedRefusal(f"{lap.home.name}: the server refused {refused[:3]}")
             check_invariants(_WorldView(self.sim, self.laps))
         finally:
             for lap in self.laps:
@@ -231,7 +321,7 @@ class SyncMachine(RuleBasedStateMachine):
             return
         case = own[pick % len(own)]
         values = FIELDS[field]
-        with contextlib.suppress(MuskanError):  # a value it cannot take: nothing changed
+        with refusals():  # every value in FIELDS fits every case the simulation makes
             lap.cases().update(case.id, {field: values[v % len(values)]})
 
     @rule(i=st.integers(0, 3), pick=st.integers(0, 50), step=st.sampled_from(["trace", "recover"]))
@@ -241,13 +331,20 @@ class SyncMachine(RuleBasedStateMachine):
         if not own:
             return
         case = own[pick % len(own)]
-        day = max(lap.ctx.today(), case.reported_on).isoformat()
+        when = max(lap.ctx.today(), case.reported_on)
+        day = when.isoformat()
         details = (
             {"recovered_on": day}
             if step == "recover"
             else {"located_state": "Bihar", "located_place": "Patna", "located_on": day}
         )
-        with contextlib.suppress(MuskanError):
+        if step not in allowed_actions(Kind(case.kind), Status(case.status)):
+            expect = (STEP_NOT_ALLOWED,)
+        elif when > lap.ctx.today():
+            expect = (FUTURE_RECOVERED_ON if step == "recover" else FUTURE_LOCATED_ON,)
+        else:
+            expect = ()
+        with refusals(*expect):
             lap.cases().transition(case.id, step, details)
 
     @rule(i=st.integers(0, 3), pick=st.integers(0, 50))
@@ -259,7 +356,8 @@ class SyncMachine(RuleBasedStateMachine):
             day = max(lap.ctx.today(), case.reported_on)
             # A case another laptop (its clock ahead) dated in this one's future takes no
             # entry yet: the register refuses, and nothing changes.
-            with contextlib.suppress(MuskanError):
+            expect = (FUTURE_DONE_ON,) if day > lap.ctx.today() else ()
+            with refusals(*expect):
                 lap.cases().add_tracing_entry(case.id, "called the helpline", day)
 
     @rule(i=st.integers(0, 3), seed=st.integers(0, 2**32), rate=st.sampled_from([0, 0.1, 0.3, 0.6]))
@@ -273,9 +371,8 @@ class SyncMachine(RuleBasedStateMachine):
         lap.transport.plan = plan
         crashed = False
         try:
-            lap.client(retries=2, rng=random.Random(seed)).sync_once()
-        except SyncError:
-            pass
+            with refusals(*((NETWORK_DOWN,) if rate else ())):
+                lap.client(retries=2, rng=random.Random(seed)).sync_once()
         except Crash:
             crashed = True
         if crashed:
@@ -380,16 +477,11 @@ def _join(children: list[subprocess.Popen[str]]) -> int:
     return runs
 
 
-def test_simulation_keeps_every_invariant(tmp_path, pg_cluster, sim_transport):
+def simulate(root: Path, url: str, runs: int, seed: str | None) -> int:
+    """`runs` seeded runs of the simulation (derandomized without a seed: CI's sequence);
+    returns how many ran. A failure names the run and how to repeat it."""
     global SIM
-    runs, seed, children = _shards()
-    use_memory_keyring()
-    # The registers live in memory-backed /dev/shm where there is one: fsync there is free,
-    # and the simulation is about ordering and faults, not about the disk.
-    shm = Path("/dev/shm")
-    root = Path(tempfile.mkdtemp(dir=shm)) if shm.is_dir() else tmp_path
-    SIM = Sim(root, pg_cluster.create_db())
-    started = time.monotonic()
+    SIM = Sim(root, url)
     try:
         # a seed gives another sequence of runs than CI's
         SyncMachine._hypothesis_internal_use_seed = int(seed) if seed else None  # type: ignore[attr-defined]
@@ -406,15 +498,89 @@ def test_simulation_keeps_every_invariant(tmp_path, pg_cluster, sim_transport):
             + ([Phase.shrink] if os.environ.get("MUSKAN_SIM_SHRINK") else []),
         )
         runner("runTest").runTest()
-    except BaseException:
-        for child in children:
-            child.kill()
+    except BaseException as exc:
+        again = f"MUSKAN_SIM_SEED={seed}" if seed else "the default (derandomized) seed"
+        exc.add_note(f"simulation run {SIM.run} failed; run it again with {again}")
         raise
     finally:
         done = SIM.run
         SIM.store.close()
         SIM = None
+    return done
+
+
+def test_simulation_keeps_every_invariant(tmp_path, pg_cluster, sim_transport):
+    runs, seed, children = _shards()
+    use_memory_keyring()
+    # The registers live in memory-backed /dev/shm where there is one: fsync there is free,
+    # and the simulation is about ordering and faults, not about the disk.
+    shm = Path("/dev/shm")
+    root = Path(tempfile.mkdtemp(dir=shm)) if shm.is_dir() else tmp_path
+    started = time.monotonic()
+    SEEN.clear()
+    try:
+        done = simulate(root, pg_cluster.create_db(), runs, seed)
+    except BaseException:
+        for child in children:
+            child.kill()
+        raise
+    finally:
         if root != tmp_path:
             shutil.rmtree(root, ignore_errors=True)
     done += _join(children)
     print(f"{done} runs in {time.monotonic() - started:.0f} s, 0 violations")
+    print("expected refusals met: " + (", ".join(f"{k} x{n}" for k, n in sorted(SEEN.items()))))
+
+
+def _refuse_every_tracing_entry(*_a: object, **_k: object) -> None:
+    """A planted bug: the rule refuses every tracing entry, with the very code the
+    simulation expects in another situation (an entry dated in the laptop's future)."""
+    raise ValidationError([FieldError("done_on", "future_date", "is in the future")])
+
+
+@pytest.mark.parametrize("side", ["laptop", "server"])
+def test_a_wrong_refusal_fails_the_simulation(
+    tmp_path, pg_cluster, sim_transport, monkeypatch, side
+):
+    """The simulation is not blind to refusals: with a tracing-log rule broken on the laptop
+    (the officer's entry refused) or on the server (the pushed entry rejected), a few runs
+    fail, and name the refusal."""
+    use_memory_keyring()
+    if side == "laptop":
+        rules = CaseService.add_tracing_entry.__globals__
+    else:
+        rules = Applier._check_child.__globals__
+    monkeypatch.setitem(rules, "clean_tracing_entry", _refuse_every_tracing_entry)
+    with pytest.raises(UnexpectedRefusal) as failed:
+        simulate(tmp_path, pg_cluster.create_db(), runs=10, seed=None)
+    if side == "laptop":
+        assert "unexpected refusal ValidationError(done_on:future_date)" in str(failed.value)
+    else:
+        assert "the server refused [('tracing_entries', 'rejected'" in str(failed.value)
+    assert "run it again with the default (derandomized) seed" in "".join(failed.value.__notes__)
+
+
+def test_an_answer_cut_short_is_retried_not_shown_as_a_refusal(world):
+    """Found by the simulation (run 6 of CI's sequence): an expired token's 401, cut short
+    on the way, was read as "the server refused this laptop's credential" (the window's
+    sync status turned to "refused" and stopped retrying). It is a broken answer: the
+    client retries, renews the token and drains its queue in the same round."""
+    info = station_codes(1)[0]
+    lap = world.laptop("a", info)
+    lap.cases().create({"kind": "found", "sex": "F", "age_years": 6})
+    world.now += dt.timedelta(days=60)  # the access token has expired
+    first = [True]
+
+    def plan(r: httpx.Request, n: int) -> str:
+        if first:
+            first.clear()
+            return "truncate"
+        return "ok"
+
+    lap.transport.plan = plan
+    lap.sync()
+    statuses = [a for _m, _p, a in lap.transport.log]
+    assert "truncate" in statuses
+    with lap.ctx.db.read() as s:
+        states = set(s.scalars(select(outbox_table.c.state)))
+    assert states and "pending" not in states
