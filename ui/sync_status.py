@@ -74,10 +74,10 @@ class SyncController(QObject):
         self.menu.addAction(self.act_stop)
         self.menu.addAction(self.act_conflicts)
         self.dialog: Any = None
-        self.retranslate()
-        self.refresh()
-        if self._enrolled():
-            self.timer.start(2000)  # a first round soon after opening
+        self.enrolled: bool | None = None  # not read yet
+        self.sync_when_read = False  # Sync now before enrolment was known
+        self.wiped: str | None = None  # why the register was replaced by an empty one
+        self.retranslate()  # (reads the queue; the first round follows if enrolled)
 
     def retranslate(self) -> None:
         self.menu.setTitle(self.tr("&Sync"))
@@ -87,27 +87,57 @@ class SyncController(QObject):
         self.refresh()
 
     def _enrolled(self) -> bool:
-        ctx = self.win.ctx
-        if ctx is None:
-            return False
-        from muskan_desktop.context import get_meta
-
-        return get_meta(ctx.db, SERVER_KEY) is not None
+        """As last read from the register (refresh reads it off the GUI thread)."""
+        return self.win.ctx is not None and bool(self.enrolled)
 
     # -- the indicator -------------------------------------------------------------------------
     def refresh(self) -> None:
+        """Redraw at once from what was last read, and read the register's queue again on a
+        pool (never on the GUI thread: another program may be writing to it)."""
         ctx = self.win.ctx
         if ctx is None:
             self.label.setText("")
             return
-        from muskan_desktop.context import get_meta
+        self._show()
+        db = ctx.db
 
-        if not self._enrolled():
+        def work(_c: TaskControl) -> tuple[bool, Any]:
+            from muskan_desktop.context import get_meta
+
+            if get_meta(db, SERVER_KEY) is None:
+                return False, None
+            pending, oldest = oldest_pending(db)
+            return True, (pending, oldest, get_meta(db, LAST_OK_KEY))
+
+        self.win.runner.run(work, on_done=self._read, on_error=self._read_failed, label="sync")
+
+    def _read(self, result: tuple[bool, Any]) -> None:
+        first, wanted = self.enrolled is None, self.sync_when_read
+        self.sync_when_read = False
+        self.enrolled, queue = result
+        if queue is not None:
+            self.queue = queue
+        self._show()
+        if self.enrolled and wanted:
+            self.sync_now()
+        elif self.enrolled and first:
+            self.timer.start(2000)  # a first round soon after opening
+
+    def _read_failed(self, exc: BaseException) -> None:
+        from muskan_desktop.errors import StorageError
+
+        if not isinstance(exc, StorageError):  # a locked register: the next refresh reads
+            self.win.runner.on_error(exc)
+
+    def _show(self) -> None:
+        if self.enrolled is False and self.wiped is not None:  # the data removed: say so
+            self.label.setText(self.tr("Access revoked: the case data was removed"))
+            self.label.setToolTip(self.wiped)
+            return
+        if self.enrolled is False:
             self.label.setText(self.tr("Sync: not enrolled"))
             self.label.setToolTip(self.tr("Enroll this laptop with `muskan enroll` to sync."))
             return
-        pending, oldest = oldest_pending(ctx.db)
-        self.queue = (pending, oldest, get_meta(ctx.db, LAST_OK_KEY))
         self._render()
 
     def _render(self) -> None:
@@ -148,7 +178,11 @@ class SyncController(QObject):
     # -- rounds --------------------------------------------------------------------------------
     def sync_now(self) -> None:
         ctx = self.win.ctx
-        if ctx is None or self.running or not self._enrolled():
+        if ctx is None or self.running:
+            return
+        if not self._enrolled():  # (enrolled meanwhile with `muskan enroll`?) read again
+            self.sync_when_read = True
+            self.refresh()
             return
         self.running = True
         self.progress = None
@@ -216,6 +250,7 @@ class SyncController(QObject):
             return
         if isinstance(exc, Wiped):  # the register was replaced by an empty one: show that
             self.state = "refused"
+            self.wiped = exc.message
             if hasattr(self.win, "model") and hasattr(self.win, "run_search"):
                 self.win.model.set_db(self.win.ctx.db)
                 self.win.run_search()
@@ -233,7 +268,7 @@ class SyncController(QObject):
         self.failures += 1
         self.label.setToolTip(getattr(exc, "message", str(exc)))
         self.refresh()
-        if isinstance(exc, Wiped):  # (refresh says "not enrolled" of the new register)
+        if isinstance(exc, Wiped):  # (at once; the read of the new register says so too)
             self.label.setText(self.tr("Access revoked: the case data was removed"))
             self.label.setToolTip(exc.message)
         if self.state in ("offline", "unknown"):
