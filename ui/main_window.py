@@ -345,14 +345,23 @@ class MainWindow(QMainWindow):
         self.model.set_db(ctx.db)
         self._set_enabled(True)
         self.statusBar().showMessage(str(ctx.db.path), 5000)
-        from muskan_desktop.cases import CaseService
 
-        from .station_dialog import ensure_station
+        def work(_c: TaskControl) -> bool:
+            from muskan_desktop.cases import CaseService
 
-        with ctx.db.read() as s:
-            first_run = CaseService(ctx).own_station(s) is None
-        ensure_station(self, ctx, self.runner)
-        if first_run:
+            with ctx.db.read() as s:
+                return CaseService(ctx).own_station(s) is not None
+
+        self.runner.run(work, on_done=self._station_known, label="start-up")
+
+    def _station_known(self, has_station: bool) -> None:
+        """First run (no station yet): the station, then the SHO's account; then the cases."""
+        ctx = self.ctx
+        assert ctx is not None
+        if not has_station:
+            from .station_dialog import ask_station
+
+            ask_station(self, ctx, self.runner)
             self.officers.first_run()  # the SHO's account, right after the station
         # The alert badge and the sync indicator import the matching and sync code (0.4 s):
         # loaded off the GUI thread once the first page is on screen, then installed.

@@ -33,6 +33,12 @@ def has_accounts(s: Any) -> bool:
     return has(s)
 
 
+def _accounts_exist(db: Any) -> bool:
+    """(Off the GUI thread.) Has the register any officer accounts (or is it in set-up)?"""
+    with db.read() as s:
+        return has_accounts(s)
+
+
 def _logout(ctx: Context) -> None:
     from muskan_desktop.accounts import AccountService
 
@@ -49,6 +55,7 @@ class OfficerMenu(QObject):
         self.officer_dialog: OfficerDialog | None = None
         self.accounts_view: OfficersDialog | None = None
         self.logging_out = False
+        self.accounts_exist: bool | None = None  # as last read
         self.act_audit = QAction(win)
         self.act_audit.triggered.connect(self.on_audit)
         self.act_accounts = QAction(win)
@@ -141,12 +148,15 @@ class OfficerMenu(QObject):
         self.update()
 
     def first_run(self) -> None:
-        """Right after the station is chosen on first run: the SHO's account."""
+        """Right after the station is chosen on first run: the SHO's account (unless one was
+        made meanwhile; read on a pool, never on the GUI thread)."""
         assert self.ctx is not None
-        with self.ctx.db.read() as s:
-            if has_accounts(s):
-                return
-        self.on_add_officer(first=True)
+        db = self.ctx.db
+        self.win.runner.run(  # type: ignore[attr-defined]
+            lambda _c: _accounts_exist(db),
+            on_done=lambda exist: None if exist else self.on_add_officer(first=True),
+            label="accounts",
+        )
 
     # -- permissions ------------------------------------------------------------------------
     def allows(self, action_name: str) -> bool:
@@ -154,17 +164,27 @@ class OfficerMenu(QObject):
         return need is None or (self.ctx is not None and can(self.ctx.role, need))
 
     def update(self) -> None:
+        """The menu for the acting officer's role. Whether the register has accounts at all
+        (set-up mode has none: nobody to log out) is read on a pool, then applied."""
         role = self.ctx.role if self.ctx is not None else ""
         self.act_audit.setEnabled(can(role, Action.AUDIT))
         self.act_accounts.setEnabled(can(role, Action.ACCOUNTS))
-        logged_in = bool(role) and self.ctx is not None and self._has_accounts()
-        self.act_password.setEnabled(logged_in)
-        self.act_logout.setEnabled(logged_in)
+        self._show_login(role)
+        if self.ctx is None or not role:
+            return
+        db = self.ctx.db
+        self.win.runner.run(  # type: ignore[attr-defined]
+            lambda _c: _accounts_exist(db), on_done=self._got_accounts, label="accounts"
+        )
 
-    def _has_accounts(self) -> bool:
-        assert self.ctx is not None
-        with self.ctx.db.read() as s:
-            return has_accounts(s)
+    def _got_accounts(self, exist: bool) -> None:
+        self.accounts_exist = exist
+        self._show_login(self.ctx.role if self.ctx is not None else "")
+
+    def _show_login(self, role: str) -> None:
+        logged_in = bool(role) and self.ctx is not None and bool(self.accounts_exist)
+        self.act_password.setEnabled(logged_in and not self.logging_out)
+        self.act_logout.setEnabled(logged_in and not self.logging_out)
 
     # -- actions ----------------------------------------------------------------------------
     def on_audit(self) -> None:
@@ -222,9 +242,13 @@ class OfficerMenu(QObject):
         """The window closes: a logged-in officer's session ends (audited as a logout).
         Written on the db pool like every write; the program waits for that pool before it
         exits (app.run), not the window."""
-        if self.ctx is None or not self.ctx.role or not self._has_accounts():
+        if self.ctx is None or not self.ctx.role:
             return
         ctx = self.ctx
+
+        def work(_c: Any) -> None:
+            if _accounts_exist(ctx.db):  # set-up mode: nobody logged in, nothing to record
+                _logout(ctx)
 
         def ended(_r: Any = None) -> None:
             ctx.role = ""
@@ -235,7 +259,7 @@ class OfficerMenu(QObject):
                 self.win.runner.on_error(exc)  # type: ignore[attr-defined]
 
         self.win.runner.run(  # type: ignore[attr-defined]
-            lambda _c: _logout(ctx), on_done=ended, on_error=failed, pool="db", label="logout"
+            work, on_done=ended, on_error=failed, pool="db", label="logout"
         )
 
     def on_logout(self) -> None:

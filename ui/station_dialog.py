@@ -77,14 +77,11 @@ class StationDialog(QDialog):
         return next(s for s in places.stations() if s.code == code)
 
 
-def ensure_station(parent: QWidget, ctx: Context, runner: TaskRunner) -> None:
-    """Ask once, on first run; a register that has its station is left alone. The choice is
-    written on the runner's db pool (before anything queued after it, such as the SHO's
-    account), not on the GUI thread."""
+def ask_station(parent: QWidget, ctx: Context, runner: TaskRunner) -> None:
+    """Asked once, on first run (the caller read that the register has no station). The
+    choice is written on the runner's db pool (before anything queued after it, such as the
+    SHO's account), not on the GUI thread."""
     svc = CaseService(ctx)
-    with ctx.db.read() as s:
-        if svc.own_station(s) is not None:
-            return
     hindi = getattr(getattr(parent, "prefs", None), "language", "en") == "hi"
     dlg = StationDialog(parent, hindi=hindi)
     if dlg.exec() != QDialog.DialogCode.Accepted:
