@@ -459,21 +459,25 @@ class MainWindow(QMainWindow):
         if self._search_task is not None and not self._search_task.finished:
             self._search_task.cancel()
 
-        def work(control: TaskControl) -> tuple[int, dict[str, int], list[Any]]:
+        need_stations = self.model.needs_stations
+
+        def work(control: TaskControl) -> tuple[int, dict[str, int], list[Any], Any]:
             from muskan_desktop.search import SearchIndex
-            from ui.register_model import PAGE
+            from ui.register_model import PAGE, station_names
 
             idx = SearchIndex.for_db(db)
             with db.read() as s:
                 total, counts = idx.total_and_counts(s, f)
                 control.check()
-                return total, counts, idx.page(s, f, 0, PAGE)
+                first_page = idx.page(s, f, 0, PAGE)
+            return total, counts, first_page, station_names(db) if need_stations else None
 
-        def done(result: tuple[int, dict[str, int], list[Any]]) -> None:
+        def done(result: tuple[int, dict[str, int], list[Any], Any]) -> None:
             if generation != self._generation:
                 return  # a newer search is on its way
-            total, counts, first_page = result
-            self.model.ensure_stations()
+            total, counts, first_page, stations = result
+            if stations is not None and self.model.needs_stations:
+                self.model.set_stations(stations)
             self.model.set_result(f, total, first_page)
             self._show_counts(counts, total)
             self.searchFinished.emit(total)

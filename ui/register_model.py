@@ -144,19 +144,17 @@ class CaseTableModel(QAbstractTableModel):
             return QBrush(KIND_COLOURS[row[1]])
         return None
 
+    @property
+    def needs_stations(self) -> bool:
+        return not self._stations
+
+    def set_stations(self, names: dict[Any, tuple[str, str | None]]) -> None:
+        """The station names, read with a search off the GUI thread (station_names)."""
+        self._stations = names
+
     def ensure_stations(self) -> None:
         if not self._stations and self.db is not None:
-            from sqlalchemy import select
-
-            from muskan_desktop.models import Station
-
-            with self.db.read() as s:
-                self._stations = {
-                    sid: (en, hi)
-                    for sid, en, hi in s.execute(
-                        select(Station.id, Station.name_en, Station.name_hi)
-                    )
-                }
+            self._stations = station_names(self.db)
 
     def _text(self, col: str, r: tuple[Any, ...]) -> str:
         _id, kind, latin, deva, sex, age, status, district, station_id, reported = r
@@ -201,3 +199,16 @@ class CaseTableModel(QAbstractTableModel):
         while len(self._pages) > MAX_PAGES:
             self._pages.popitem(last=False)
         return rows
+
+
+def station_names(db: Database) -> dict[Any, tuple[str, str | None]]:
+    """Every station's names by id (a few hundred rows at most)."""
+    from sqlalchemy import select
+
+    from muskan_desktop.models import Station
+
+    with db.read() as s:
+        return {
+            sid: (en, hi)
+            for sid, en, hi in s.execute(select(Station.id, Station.name_en, Station.name_hi))
+        }
