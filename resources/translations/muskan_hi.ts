@@ -65,12 +65,12 @@
 <context>
     <name>AlertBadge</name>
     <message>
-        <location filename="../../ui/alert_inbox.py" line="140"/>
+        <location filename="../../ui/alert_inbox.py" line="141"/>
         <source>Match alerts: %1</source>
         <translation>मिलान अलर्ट: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/alert_inbox.py" line="141"/>
+        <location filename="../../ui/alert_inbox.py" line="142"/>
         <source>Open face-match alerts waiting for an officer&apos;s verdict</source>
         <translation>चेहरा-मिलान अलर्ट जिन पर अधिकारी का निर्णय बाकी है</translation>
     </message>
@@ -78,107 +78,107 @@
 <context>
     <name>AlertInbox</name>
     <message>
-        <location filename="../../ui/alert_inbox.py" line="236"/>
+        <location filename="../../ui/alert_inbox.py" line="237"/>
         <source>Match alerts — leads to review</source>
         <translation>मिलान अलर्ट — जाँचने योग्य संकेत</translation>
     </message>
     <message>
-        <location filename="../../ui/alert_inbox.py" line="239"/>
+        <location filename="../../ui/alert_inbox.py" line="240"/>
         <source>All districts</source>
         <translation>सभी जिले</translation>
     </message>
     <message>
-        <location filename="../../ui/alert_inbox.py" line="245"/>
+        <location filename="../../ui/alert_inbox.py" line="246"/>
         <source>Closest first</source>
         <translation>सबसे निकट पहले</translation>
     </message>
     <message>
-        <location filename="../../ui/alert_inbox.py" line="246"/>
+        <location filename="../../ui/alert_inbox.py" line="247"/>
         <source>Newest first</source>
         <translation>नवीनतम पहले</translation>
     </message>
     <message>
-        <location filename="../../ui/alert_inbox.py" line="247"/>
+        <location filename="../../ui/alert_inbox.py" line="248"/>
         <source>By district</source>
         <translation>जिलेवार</translation>
     </message>
     <message>
-        <location filename="../../ui/alert_inbox.py" line="250"/>
+        <location filename="../../ui/alert_inbox.py" line="251"/>
         <source>Raised:</source>
         <translation>अलर्ट तिथि:</translation>
     </message>
     <message>
-        <location filename="../../ui/alert_inbox.py" line="251"/>
+        <location filename="../../ui/alert_inbox.py" line="252"/>
         <source>Raised on or after (YYYY-MM-DD)</source>
         <translation>इस तिथि या बाद के अलर्ट (YYYY-MM-DD)</translation>
     </message>
     <message>
-        <location filename="../../ui/alert_inbox.py" line="252"/>
+        <location filename="../../ui/alert_inbox.py" line="253"/>
         <source>Raised on or before (YYYY-MM-DD)</source>
         <translation>इस तिथि या पहले के अलर्ट (YYYY-MM-DD)</translation>
     </message>
     <message>
-        <location filename="../../ui/alert_inbox.py" line="253"/>
+        <location filename="../../ui/alert_inbox.py" line="254"/>
         <source>&amp;Compare…</source>
         <translation>&amp;तुलना करें…</translation>
     </message>
     <message>
-        <location filename="../../ui/alert_inbox.py" line="257"/>
+        <location filename="../../ui/alert_inbox.py" line="258"/>
         <source>Missing child</source>
         <translation>गुमशुदा बच्चा</translation>
     </message>
     <message>
-        <location filename="../../ui/alert_inbox.py" line="259"/>
+        <location filename="../../ui/alert_inbox.py" line="260"/>
         <source>Found child</source>
         <translation>मिला बच्चा</translation>
     </message>
     <message>
-        <location filename="../../ui/alert_inbox.py" line="260"/>
+        <location filename="../../ui/alert_inbox.py" line="261"/>
         <source>Distance</source>
         <translation>दूरी</translation>
     </message>
     <message>
-        <location filename="../../ui/alert_inbox.py" line="261"/>
+        <location filename="../../ui/alert_inbox.py" line="262"/>
         <source>Where the found child is now</source>
         <translation>मिला बच्चा अभी कहाँ है</translation>
     </message>
     <message>
-        <location filename="../../ui/alert_inbox.py" line="262"/>
+        <location filename="../../ui/alert_inbox.py" line="263"/>
         <source>Raised on</source>
         <translation>अलर्ट तिथि</translation>
     </message>
     <message>
-        <location filename="../../ui/alert_inbox.py" line="336"/>
+        <location filename="../../ui/alert_inbox.py" line="338"/>
         <source>(no name)</source>
         <translation>(नाम नहीं)</translation>
     </message>
     <message>
-        <location filename="../../ui/alert_inbox.py" line="341"/>
+        <location filename="../../ui/alert_inbox.py" line="343"/>
         <source>%1 then, about %2 now</source>
         <translation>तब %1, अब लगभग %2</translation>
     </message>
     <message>
-        <location filename="../../ui/alert_inbox.py" line="346"/>
+        <location filename="../../ui/alert_inbox.py" line="348"/>
         <source>looks %1</source>
         <translation>दिखने में %1</translation>
     </message>
     <message>
-        <location filename="../../ui/alert_inbox.py" line="358"/>
+        <location filename="../../ui/alert_inbox.py" line="360"/>
         <source>Phone: %1</source>
         <translation>फ़ोन: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/alert_inbox.py" line="360"/>
+        <location filename="../../ui/alert_inbox.py" line="362"/>
         <source>Found on %1</source>
         <translation>%1 को मिला</translation>
     </message>
     <message>
-        <location filename="../../ui/alert_inbox.py" line="395"/>
+        <location filename="../../ui/alert_inbox.py" line="397"/>
         <source>Open alerts: &lt;b&gt;%1&lt;/b&gt;. A face match is a lead, not an identification.</source>
         <translation>खुले अलर्ट: &lt;b&gt;%1&lt;/b&gt;। चेहरा मिलान केवल संकेत है, पहचान नहीं।</translation>
     </message>
     <message>
-        <location filename="../../ui/alert_inbox.py" line="398"/>
+        <location filename="../../ui/alert_inbox.py" line="400"/>
         <source>No open alerts.</source>
         <translation>कोई खुला अलर्ट नहीं।</translation>
     </message>
@@ -186,22 +186,22 @@
 <context>
     <name>AlertsController</name>
     <message>
-        <location filename="../../ui/alert_inbox.py" line="475"/>
+        <location filename="../../ui/alert_inbox.py" line="477"/>
         <source>&amp;Match alerts…</source>
         <translation>&amp;मिलान अलर्ट…</translation>
     </message>
     <message>
-        <location filename="../../ui/alert_inbox.py" line="476"/>
+        <location filename="../../ui/alert_inbox.py" line="478"/>
         <source>Search by &amp;photo…</source>
         <translation>&amp;फ़ोटो से खोजें…</translation>
     </message>
     <message>
-        <location filename="../../ui/alert_inbox.py" line="478"/>
+        <location filename="../../ui/alert_inbox.py" line="480"/>
         <source>Pick a photo (or drop one anywhere in the window) to see ranked candidates</source>
         <translation>फ़ोटो चुनें (या विंडो में कहीं भी छोड़ें) और क्रमवार संभावित बच्चे देखें</translation>
     </message>
     <message>
-        <location filename="../../ui/alert_inbox.py" line="525"/>
+        <location filename="../../ui/alert_inbox.py" line="527"/>
         <source>Search by photo</source>
         <translation>फ़ोटो से खोजें</translation>
     </message>
@@ -298,98 +298,123 @@
 <context>
     <name>CaseForm</name>
     <message>
-        <location filename="../../ui/case_form.py" line="58"/>
+        <location filename="../../ui/case_form.py" line="66"/>
         <source>The report</source>
         <translation>रिपोर्ट</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="70"/>
-        <location filename="../../ui/case_form.py" line="85"/>
+        <location filename="../../ui/case_form.py" line="78"/>
+        <location filename="../../ui/case_form.py" line="93"/>
         <source>The child</source>
         <translation>बच्चे का विवरण</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="72"/>
+        <location filename="../../ui/case_form.py" line="80"/>
         <source>Last seen</source>
         <translation>अंतिम बार देखा गया</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="76"/>
+        <location filename="../../ui/case_form.py" line="84"/>
         <source>Parent or guardian</source>
         <translation>माता-पिता या अभिभावक</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="82"/>
+        <location filename="../../ui/case_form.py" line="90"/>
         <source>Where and when found</source>
         <translation>कहां और कब मिला</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="87"/>
+        <location filename="../../ui/case_form.py" line="95"/>
         <source>Care and orders</source>
         <translation>देखरेख और आदेश</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="216"/>
+        <location filename="../../ui/case_form.py" line="225"/>
         <source>New missing child report</source>
         <translation>गुमशुदा बच्चे की नई रिपोर्ट</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="218"/>
+        <location filename="../../ui/case_form.py" line="227"/>
         <source>New found / rescued child record</source>
         <translation>मिले / मुक्त कराए गए बच्चे का नया अभिलेख</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="221"/>
+        <location filename="../../ui/case_form.py" line="230"/>
         <source>Edit case</source>
         <translation>प्रकरण संपादित करें</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="225"/>
+        <location filename="../../ui/case_form.py" line="234"/>
         <source>Photos</source>
         <translation>फोटो</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="238"/>
+        <location filename="../../ui/case_form.py" line="247"/>
         <source>* required. A missing child&apos;s name may be given in either script; give the age or the date of birth.</source>
         <translation>* अनिवार्य। गुमशुदा बच्चे का नाम किसी भी लिपि में लिखा जा सकता है; आयु या जन्म तिथि दें।</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="336"/>
+        <location filename="../../ui/case_form.py" line="345"/>
         <source>Photo not added</source>
         <translation>फोटो नहीं जुड़ी</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="422"/>
+        <location filename="../../ui/case_form.py" line="414"/>
+        <source>Case saved; photos not saved</source>
+        <translation>मामला सहेजा गया; फ़ोटो नहीं सहेजी गईं</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_form.py" line="416"/>
+        <source>The case is saved, but not the photos %1: %2. Fix that and press Save again to add them to this case.</source>
+        <translation>मामला सहेज लिया गया है, पर फ़ोटो %1 नहीं: %2। इसे ठीक करें और इन्हें इसी मामले में जोड़ने के लिए फिर से सहेजें दबाएँ।</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_form.py" line="445"/>
+        <source>%1: kept with the case, but not used for matching: %2</source>
+        <translation>%1: मामले के साथ रखी गई, पर मिलान में उपयोग नहीं होगी: %2</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_form.py" line="451"/>
+        <source>%1: not saved: %2</source>
+        <translation>%1: नहीं सहेजी गई: %2</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_form.py" line="455"/>
+        <source>Case saved; some photos need attention</source>
+        <translation>मामला सहेजा गया; कुछ फ़ोटो पर ध्यान दें</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_form.py" line="466"/>
         <source>same guardian phone</source>
         <translation>अभिभावक का फोन नंबर समान</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="424"/>
+        <location filename="../../ui/case_form.py" line="468"/>
         <source>similar name, age and district</source>
         <translation>मिलता-जुलता नाम, आयु और जिला</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="429"/>
+        <location filename="../../ui/case_form.py" line="473"/>
         <source>Possible duplicate</source>
         <translation>संभावित दोहरी प्रविष्टि</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="430"/>
+        <location filename="../../ui/case_form.py" line="474"/>
         <source>This report looks like a case already in the register:</source>
         <translation>यह रिपोर्ट रजिस्टर में पहले से दर्ज प्रकरण जैसी लगती है:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="434"/>
+        <location filename="../../ui/case_form.py" line="478"/>
         <source>Save it as a new case anyway?</source>
         <translation>फिर भी इसे नए प्रकरण के रूप में सहेजें?</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="456"/>
+        <location filename="../../ui/case_form.py" line="500"/>
         <source>Unsaved changes</source>
         <translation>बिना सहेजे बदलाव</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="457"/>
+        <location filename="../../ui/case_form.py" line="501"/>
         <source>This form has changes that are not saved. Save them before closing?</source>
         <translation>इस फॉर्म में कुछ बदलाव सहेजे नहीं गए हैं। बंद करने से पहले सहेजें?</translation>
     </message>
@@ -397,87 +422,92 @@
 <context>
     <name>CaseView</name>
     <message>
-        <location filename="../../ui/case_view.py" line="254"/>
+        <location filename="../../ui/case_view.py" line="235"/>
+        <source>Opening the case…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_view.py" line="275"/>
         <source>(no name)</source>
         <translation>(नाम नहीं)</translation>
     </message>
     <message>
-        <location filename="../../ui/case_view.py" line="268"/>
+        <location filename="../../ui/case_view.py" line="289"/>
         <source>Details</source>
         <translation>विवरण</translation>
     </message>
     <message>
-        <location filename="../../ui/case_view.py" line="269"/>
+        <location filename="../../ui/case_view.py" line="290"/>
         <source>Photos</source>
         <translation>फोटो</translation>
     </message>
     <message>
-        <location filename="../../ui/case_view.py" line="270"/>
+        <location filename="../../ui/case_view.py" line="291"/>
         <source>Lifecycle</source>
         <translation>प्रगति</translation>
     </message>
     <message>
-        <location filename="../../ui/case_view.py" line="271"/>
+        <location filename="../../ui/case_view.py" line="292"/>
         <source>Tracing log</source>
         <translation>पतासाजी विवरण</translation>
     </message>
     <message>
-        <location filename="../../ui/case_view.py" line="272"/>
+        <location filename="../../ui/case_view.py" line="293"/>
         <source>Risk</source>
         <translation>जोखिम</translation>
     </message>
     <message>
-        <location filename="../../ui/case_view.py" line="313"/>
+        <location filename="../../ui/case_view.py" line="334"/>
         <source>What was done to trace the child</source>
         <translation>बच्चे की पतासाजी के लिए क्या किया गया</translation>
     </message>
     <message>
-        <location filename="../../ui/case_view.py" line="314"/>
+        <location filename="../../ui/case_view.py" line="335"/>
         <source>Add to log</source>
         <translation>विवरण में जोड़ें</translation>
     </message>
     <message>
-        <location filename="../../ui/case_view.py" line="324"/>
+        <location filename="../../ui/case_view.py" line="345"/>
         <source>Risk &lt;b&gt;%1&lt;/b&gt;, assessed %2 by %3. Review due &lt;b&gt;%4&lt;/b&gt;%5</source>
         <translation>जोखिम &lt;b&gt;%1&lt;/b&gt;, %2 को %3 द्वारा आकलित। अगली समीक्षा &lt;b&gt;%4&lt;/b&gt;%5</translation>
     </message>
     <message>
-        <location filename="../../ui/case_view.py" line="331"/>
+        <location filename="../../ui/case_view.py" line="352"/>
         <source>overdue</source>
         <translation>समय निकल गया</translation>
     </message>
     <message>
-        <location filename="../../ui/case_view.py" line="340"/>
+        <location filename="../../ui/case_view.py" line="361"/>
         <source>No risk assessment yet.</source>
         <translation>अभी जोखिम आकलन नहीं हुआ है।</translation>
     </message>
     <message>
-        <location filename="../../ui/case_view.py" line="341"/>
+        <location filename="../../ui/case_view.py" line="362"/>
         <source>Record assessment</source>
         <translation>आकलन दर्ज करें</translation>
     </message>
     <message>
-        <location filename="../../ui/case_view.py" line="365"/>
+        <location filename="../../ui/case_view.py" line="386"/>
         <source>Notice (PDF)…</source>
         <translation>सूचना पत्र (PDF)…</translation>
     </message>
     <message>
-        <location filename="../../ui/case_view.py" line="369"/>
+        <location filename="../../ui/case_view.py" line="390"/>
         <source>Edit…</source>
         <translation>संपादित करें…</translation>
     </message>
     <message>
-        <location filename="../../ui/case_view.py" line="415"/>
+        <location filename="../../ui/case_view.py" line="472"/>
         <source>Save the notice</source>
         <translation>सूचना पत्र सहेजें</translation>
     </message>
     <message>
-        <location filename="../../ui/case_view.py" line="423"/>
+        <location filename="../../ui/case_view.py" line="480"/>
         <source>Guardian&apos;s phone</source>
         <translation>अभिभावक का फोन</translation>
     </message>
     <message>
-        <location filename="../../ui/case_view.py" line="424"/>
+        <location filename="../../ui/case_view.py" line="481"/>
         <source>Print the guardian&apos;s phone number on the notice?</source>
         <translation>क्या सूचना पत्र पर अभिभावक का फोन नंबर छापें?</translation>
     </message>
@@ -541,112 +571,112 @@
 <context>
     <name>Compare</name>
     <message>
-        <location filename="../../ui/compare_view.py" line="76"/>
+        <location filename="../../ui/compare_view.py" line="78"/>
         <source>Name</source>
         <translation>नाम</translation>
     </message>
     <message>
-        <location filename="../../ui/compare_view.py" line="77"/>
+        <location filename="../../ui/compare_view.py" line="79"/>
         <source>Sex</source>
         <translation>लिंग</translation>
     </message>
     <message>
-        <location filename="../../ui/compare_view.py" line="78"/>
+        <location filename="../../ui/compare_view.py" line="80"/>
         <source>Age then → now</source>
         <translation>आयु तब → अब</translation>
     </message>
     <message>
-        <location filename="../../ui/compare_view.py" line="79"/>
+        <location filename="../../ui/compare_view.py" line="81"/>
         <source>Height (cm)</source>
         <translation>ऊँचाई (सेमी)</translation>
     </message>
     <message>
-        <location filename="../../ui/compare_view.py" line="80"/>
+        <location filename="../../ui/compare_view.py" line="82"/>
         <source>Complexion</source>
         <translation>रंग</translation>
     </message>
     <message>
-        <location filename="../../ui/compare_view.py" line="81"/>
+        <location filename="../../ui/compare_view.py" line="83"/>
         <source>Eyes</source>
         <translation>आँखें</translation>
     </message>
     <message>
-        <location filename="../../ui/compare_view.py" line="82"/>
+        <location filename="../../ui/compare_view.py" line="84"/>
         <source>Hair</source>
         <translation>बाल</translation>
     </message>
     <message>
-        <location filename="../../ui/compare_view.py" line="83"/>
+        <location filename="../../ui/compare_view.py" line="85"/>
         <source>Identification marks</source>
         <translation>पहचान चिह्न</translation>
     </message>
     <message>
-        <location filename="../../ui/compare_view.py" line="84"/>
+        <location filename="../../ui/compare_view.py" line="86"/>
         <source>Clothing</source>
         <translation>कपड़े</translation>
     </message>
     <message>
-        <location filename="../../ui/compare_view.py" line="85"/>
+        <location filename="../../ui/compare_view.py" line="87"/>
         <source>Languages</source>
         <translation>भाषाएँ</translation>
     </message>
     <message>
-        <location filename="../../ui/compare_view.py" line="86"/>
+        <location filename="../../ui/compare_view.py" line="88"/>
         <source>Last seen / found at</source>
         <translation>अंतिम बार देखा / मिला (स्थान)</translation>
     </message>
     <message>
-        <location filename="../../ui/compare_view.py" line="87"/>
+        <location filename="../../ui/compare_view.py" line="89"/>
         <source>Last seen / found on</source>
         <translation>अंतिम बार देखा / मिला (तिथि)</translation>
     </message>
     <message>
-        <location filename="../../ui/compare_view.py" line="90"/>
+        <location filename="../../ui/compare_view.py" line="92"/>
         <source>agrees</source>
         <translation>मेल खाता है</translation>
     </message>
     <message>
-        <location filename="../../ui/compare_view.py" line="91"/>
+        <location filename="../../ui/compare_view.py" line="93"/>
         <source>contradicts</source>
         <translation>विरोधाभास</translation>
     </message>
     <message>
-        <location filename="../../ui/compare_view.py" line="92"/>
+        <location filename="../../ui/compare_view.py" line="94"/>
         <source>check</source>
         <translation>जाँचें</translation>
     </message>
     <message>
-        <location filename="../../ui/compare_view.py" line="109"/>
+        <location filename="../../ui/compare_view.py" line="111"/>
         <source>Confirmed: the same child</source>
         <translation>पुष्टि: वही बच्चा है</translation>
     </message>
     <message>
-        <location filename="../../ui/compare_view.py" line="110"/>
+        <location filename="../../ui/compare_view.py" line="112"/>
         <source>Rejected: not the same child</source>
         <translation>अस्वीकार: वही बच्चा नहीं है</translation>
     </message>
     <message>
-        <location filename="../../ui/compare_view.py" line="111"/>
+        <location filename="../../ui/compare_view.py" line="113"/>
         <source>Inconclusive: needs more checking</source>
         <translation>अनिर्णीत: और जाँच चाहिए</translation>
     </message>
     <message>
-        <location filename="../../ui/compare_view.py" line="773"/>
+        <location filename="../../ui/compare_view.py" line="796"/>
         <source>open</source>
         <translation>खुला</translation>
     </message>
     <message>
-        <location filename="../../ui/compare_view.py" line="774"/>
+        <location filename="../../ui/compare_view.py" line="797"/>
         <source>confirmed</source>
         <translation>पुष्ट</translation>
     </message>
     <message>
-        <location filename="../../ui/compare_view.py" line="775"/>
+        <location filename="../../ui/compare_view.py" line="798"/>
         <source>rejected</source>
         <translation>अस्वीकृत</translation>
     </message>
     <message>
-        <location filename="../../ui/compare_view.py" line="776"/>
+        <location filename="../../ui/compare_view.py" line="799"/>
         <source>inconclusive</source>
         <translation>अनिर्णीत</translation>
     </message>
@@ -654,158 +684,158 @@
 <context>
     <name>CompareView</name>
     <message>
-        <location filename="../../ui/compare_view.py" line="383"/>
+        <location filename="../../ui/compare_view.py" line="385"/>
         <source>Match sheet (PDF)…</source>
         <translation>मिलान पत्रक (PDF)…</translation>
     </message>
     <message>
-        <location filename="../../ui/compare_view.py" line="723"/>
+        <location filename="../../ui/compare_view.py" line="728"/>
         <source>Save the match sheet</source>
         <translation>मिलान पत्रक सहेजें</translation>
     </message>
     <message>
-        <location filename="../../ui/compare_view.py" line="352"/>
+        <location filename="../../ui/compare_view.py" line="354"/>
         <source>Compare a missing child and a found child</source>
         <translation>गुमशुदा और मिले बच्चे की तुलना</translation>
     </message>
     <message>
-        <location filename="../../ui/compare_view.py" line="353"/>
+        <location filename="../../ui/compare_view.py" line="355"/>
         <source>Zoom (both photos):</source>
         <translation>ज़ूम (दोनों फ़ोटो):</translation>
     </message>
     <message>
-        <location filename="../../ui/compare_view.py" line="354"/>
+        <location filename="../../ui/compare_view.py" line="356"/>
         <source>Fit faces</source>
         <translation>चेहरे फ़िट करें</translation>
     </message>
     <message>
-        <location filename="../../ui/compare_view.py" line="355"/>
+        <location filename="../../ui/compare_view.py" line="357"/>
         <source>Show landmarks</source>
         <translation>चेहरे के बिंदु दिखाएँ</translation>
     </message>
     <message>
-        <location filename="../../ui/compare_view.py" line="358"/>
+        <location filename="../../ui/compare_view.py" line="360"/>
         <source>Eye-aligned faces: turned and scaled so the eyes are level and the same distance apart (red marks). Slide to cross-fade from the missing child to the found child.</source>
         <translation>आँखों से संरेखित चेहरे: घुमाकर और छोटा-बड़ा करके आँखें एक सीध में और बराबर दूरी पर (लाल निशान)। स्लाइडर से गुमशुदा बच्चे से मिले बच्चे तक धीरे-धीरे बदलें।</translation>
     </message>
     <message>
-        <location filename="../../ui/compare_view.py" line="363"/>
+        <location filename="../../ui/compare_view.py" line="365"/>
         <source>Blink (B)</source>
         <translation>बारी-बारी दिखाएँ (B)</translation>
     </message>
     <message>
-        <location filename="../../ui/compare_view.py" line="364"/>
+        <location filename="../../ui/compare_view.py" line="366"/>
         <source>Records side by side</source>
         <translation>अभिलेख साथ-साथ</translation>
     </message>
     <message>
-        <location filename="../../ui/compare_view.py" line="365"/>
+        <location filename="../../ui/compare_view.py" line="367"/>
         <source>Other candidates</source>
         <translation>अन्य संभावित बच्चे</translation>
     </message>
     <message>
-        <location filename="../../ui/compare_view.py" line="367"/>
+        <location filename="../../ui/compare_view.py" line="369"/>
         <source>Missing child</source>
         <translation>गुमशुदा बच्चा</translation>
     </message>
     <message>
-        <location filename="../../ui/compare_view.py" line="367"/>
+        <location filename="../../ui/compare_view.py" line="369"/>
         <source>Found child</source>
         <translation>मिला बच्चा</translation>
     </message>
     <message>
-        <location filename="../../ui/compare_view.py" line="370"/>
+        <location filename="../../ui/compare_view.py" line="372"/>
         <source>Case</source>
         <translation>प्रकरण</translation>
     </message>
     <message>
-        <location filename="../../ui/compare_view.py" line="370"/>
+        <location filename="../../ui/compare_view.py" line="372"/>
         <source>Distance</source>
         <translation>दूरी</translation>
     </message>
     <message>
-        <location filename="../../ui/compare_view.py" line="370"/>
+        <location filename="../../ui/compare_view.py" line="372"/>
         <source>Why it ranks here</source>
         <translation>इस क्रम का कारण</translation>
     </message>
     <message>
-        <location filename="../../ui/compare_view.py" line="372"/>
+        <location filename="../../ui/compare_view.py" line="374"/>
         <source>Officer&apos;s verdict</source>
         <translation>अधिकारी का निर्णय</translation>
     </message>
     <message>
-        <location filename="../../ui/compare_view.py" line="377"/>
+        <location filename="../../ui/compare_view.py" line="379"/>
         <source>What was checked: photos compared, records, call to the family or the home (required to confirm)</source>
         <translation>क्या जाँचा गया: फ़ोटो की तुलना, अभिलेख, परिवार या बालगृह से बात (पुष्टि के लिए आवश्यक)</translation>
     </message>
     <message>
-        <location filename="../../ui/compare_view.py" line="381"/>
+        <location filename="../../ui/compare_view.py" line="383"/>
         <source>Record verdict</source>
         <translation>निर्णय दर्ज करें</translation>
     </message>
     <message>
-        <location filename="../../ui/compare_view.py" line="382"/>
+        <location filename="../../ui/compare_view.py" line="384"/>
         <source>Mark the missing child traced…</source>
         <translation>गुमशुदा बच्चे को &apos;पता चला&apos; दर्ज करें…</translation>
     </message>
     <message>
-        <location filename="../../ui/compare_view.py" line="384"/>
+        <location filename="../../ui/compare_view.py" line="386"/>
         <source>Open missing child&apos;s case</source>
         <translation>गुमशुदा बच्चे का प्रकरण खोलें</translation>
     </message>
     <message>
-        <location filename="../../ui/compare_view.py" line="385"/>
+        <location filename="../../ui/compare_view.py" line="387"/>
         <source>Open found child&apos;s record</source>
         <translation>मिले बच्चे का अभिलेख खोलें</translation>
     </message>
     <message>
-        <location filename="../../ui/compare_view.py" line="484"/>
-        <location filename="../../ui/compare_view.py" line="595"/>
+        <location filename="../../ui/compare_view.py" line="486"/>
+        <location filename="../../ui/compare_view.py" line="597"/>
         <source>(no name)</source>
         <translation>(नाम नहीं)</translation>
     </message>
     <message>
-        <location filename="../../ui/compare_view.py" line="500"/>
+        <location filename="../../ui/compare_view.py" line="502"/>
         <source>Face distance &lt;b&gt;%1&lt;/b&gt; (alert level %2) · alert %3</source>
         <translation>चेहरे की दूरी &lt;b&gt;%1&lt;/b&gt; (अलर्ट सीमा %2) · अलर्ट %3</translation>
     </message>
     <message>
-        <location filename="../../ui/compare_view.py" line="509"/>
+        <location filename="../../ui/compare_view.py" line="511"/>
         <source>No alert between these two children yet.</source>
         <translation>इन दोनों बच्चों के बीच अभी कोई अलर्ट नहीं।</translation>
     </message>
     <message>
-        <location filename="../../ui/compare_view.py" line="511"/>
+        <location filename="../../ui/compare_view.py" line="513"/>
         <source>cases linked</source>
         <translation>प्रकरण जुड़े</translation>
     </message>
     <message>
-        <location filename="../../ui/compare_view.py" line="513"/>
+        <location filename="../../ui/compare_view.py" line="515"/>
         <source>A face match is a lead, not an identification: the child&apos;s identity is confirmed by the officer, with the family, before any hand-over.</source>
         <translation>चेहरा मिलान केवल संकेत है, पहचान नहीं: सुपुर्दगी से पहले अधिकारी परिवार के साथ बच्चे की पहचान की पुष्टि करते हैं।</translation>
     </message>
     <message>
-        <location filename="../../ui/compare_view.py" line="539"/>
+        <location filename="../../ui/compare_view.py" line="541"/>
         <source>No verdict recorded yet.</source>
         <translation>अभी कोई निर्णय दर्ज नहीं।</translation>
     </message>
     <message>
-        <location filename="../../ui/compare_view.py" line="557"/>
+        <location filename="../../ui/compare_view.py" line="559"/>
         <source>undated</source>
         <translation>तिथि नहीं</translation>
     </message>
     <message>
-        <location filename="../../ui/compare_view.py" line="663"/>
+        <location filename="../../ui/compare_view.py" line="665"/>
         <source>Pick a verdict first.</source>
         <translation>पहले निर्णय चुनें।</translation>
     </message>
     <message>
-        <location filename="../../ui/compare_view.py" line="669"/>
+        <location filename="../../ui/compare_view.py" line="671"/>
         <source>Write what was checked before recording this verdict (photos compared, records, call to the family or the home).</source>
         <translation>यह निर्णय दर्ज करने से पहले लिखें कि क्या जाँचा गया (फ़ोटो की तुलना, अभिलेख, परिवार या बालगृह से बात)।</translation>
     </message>
     <message>
-        <location filename="../../ui/compare_view.py" line="679"/>
+        <location filename="../../ui/compare_view.py" line="681"/>
         <source>Both photos need a face to record a verdict.</source>
         <translation>निर्णय दर्ज करने के लिए दोनों फ़ोटो में चेहरा होना चाहिए।</translation>
     </message>
@@ -813,58 +843,58 @@
 <context>
     <name>ConflictsDialog</name>
     <message>
-        <location filename="../../ui/conflicts_dialog.py" line="35"/>
-        <location filename="../../ui/conflicts_dialog.py" line="115"/>
+        <location filename="../../ui/conflicts_dialog.py" line="38"/>
+        <location filename="../../ui/conflicts_dialog.py" line="142"/>
         <source>Conflicts to review</source>
         <translation>समीक्षा हेतु टकराव</translation>
     </message>
     <message>
-        <location filename="../../ui/conflicts_dialog.py" line="40"/>
+        <location filename="../../ui/conflicts_dialog.py" line="43"/>
         <source>Two officers changed the same detail while offline. The later change was kept; the other value is shown here so nothing is lost. Pick the value to keep.</source>
         <translation>दो अधिकारियों ने ऑफ़लाइन रहते हुए एक ही विवरण बदला। बाद वाला बदलाव रखा गया; दूसरा मान यहाँ दिखाया गया है ताकि कुछ भी न खोए। रखने के लिए मान चुनें।</translation>
     </message>
     <message>
-        <location filename="../../ui/conflicts_dialog.py" line="50"/>
+        <location filename="../../ui/conflicts_dialog.py" line="53"/>
         <source>Case</source>
         <translation>प्रकरण</translation>
     </message>
     <message>
-        <location filename="../../ui/conflicts_dialog.py" line="51"/>
+        <location filename="../../ui/conflicts_dialog.py" line="54"/>
         <source>Detail</source>
         <translation>विवरण</translation>
     </message>
     <message>
-        <location filename="../../ui/conflicts_dialog.py" line="52"/>
+        <location filename="../../ui/conflicts_dialog.py" line="55"/>
         <source>Current value</source>
         <translation>वर्तमान मान</translation>
     </message>
     <message>
-        <location filename="../../ui/conflicts_dialog.py" line="53"/>
+        <location filename="../../ui/conflicts_dialog.py" line="56"/>
         <source>Other value</source>
         <translation>दूसरा मान</translation>
     </message>
     <message>
-        <location filename="../../ui/conflicts_dialog.py" line="54"/>
+        <location filename="../../ui/conflicts_dialog.py" line="57"/>
         <source>Other value by</source>
         <translation>दूसरा मान किसका</translation>
     </message>
     <message>
-        <location filename="../../ui/conflicts_dialog.py" line="55"/>
+        <location filename="../../ui/conflicts_dialog.py" line="58"/>
         <source>When</source>
         <translation>कब</translation>
     </message>
     <message>
-        <location filename="../../ui/conflicts_dialog.py" line="65"/>
+        <location filename="../../ui/conflicts_dialog.py" line="68"/>
         <source>Keep the current value</source>
         <translation>वर्तमान मान रखें</translation>
     </message>
     <message>
-        <location filename="../../ui/conflicts_dialog.py" line="67"/>
+        <location filename="../../ui/conflicts_dialog.py" line="70"/>
         <source>Use the other value</source>
         <translation>दूसरा मान लें</translation>
     </message>
     <message>
-        <location filename="../../ui/conflicts_dialog.py" line="73"/>
+        <location filename="../../ui/conflicts_dialog.py" line="76"/>
         <source>Nothing to review.</source>
         <translation>समीक्षा के लिए कुछ नहीं।</translation>
     </message>
@@ -1380,27 +1410,27 @@
         <translation>रजिस्टर खुल रहा है…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="493"/>
+        <location filename="../../ui/main_window.py" line="506"/>
         <source>No cases yet.</source>
         <translation>अभी कोई प्रकरण नहीं।</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="495"/>
+        <location filename="../../ui/main_window.py" line="508"/>
         <source>%1 cases shown</source>
         <translation>%1 प्रकरण दिखाए गए</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="523"/>
+        <location filename="../../ui/main_window.py" line="536"/>
         <source>Saved.</source>
         <translation>सहेजा गया।</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="570"/>
+        <location filename="../../ui/main_window.py" line="583"/>
         <source>About Muskan Desktop</source>
         <translation>मुस्कान डेस्कटॉप के बारे में</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="572"/>
+        <location filename="../../ui/main_window.py" line="585"/>
         <source>Muskan Desktop %1
 The station&apos;s register of missing and found children.</source>
         <translation>मुस्कान डेस्कटॉप %1
@@ -1483,52 +1513,52 @@ The station&apos;s register of missing and found children.</source>
 <context>
     <name>OfficerMenu</name>
     <message>
-        <location filename="../../ui/officer_menu.py" line="77"/>
+        <location filename="../../ui/officer_menu.py" line="84"/>
         <source>&amp;Officer</source>
         <translation>&amp;अधिकारी</translation>
     </message>
     <message>
-        <location filename="../../ui/officer_menu.py" line="78"/>
+        <location filename="../../ui/officer_menu.py" line="85"/>
         <source>&amp;Audit trail…</source>
         <translation>&amp;ऑडिट रिकॉर्ड…</translation>
     </message>
     <message>
-        <location filename="../../ui/officer_menu.py" line="79"/>
+        <location filename="../../ui/officer_menu.py" line="86"/>
         <source>&amp;Officer accounts…</source>
         <translation>&amp;अधिकारी खाते…</translation>
     </message>
     <message>
-        <location filename="../../ui/officer_menu.py" line="80"/>
+        <location filename="../../ui/officer_menu.py" line="87"/>
         <source>&amp;Change my password…</source>
         <translation>मेरा पासवर्ड &amp;बदलें…</translation>
     </message>
     <message>
-        <location filename="../../ui/officer_menu.py" line="81"/>
+        <location filename="../../ui/officer_menu.py" line="88"/>
         <source>&amp;Log out</source>
         <translation>&amp;लॉग आउट</translation>
     </message>
     <message>
-        <location filename="../../ui/officer_menu.py" line="101"/>
+        <location filename="../../ui/officer_menu.py" line="108"/>
         <source>Register passphrase</source>
         <translation>रजिस्टर का पासफ़्रेज़</translation>
     </message>
     <message>
-        <location filename="../../ui/officer_menu.py" line="130"/>
+        <location filename="../../ui/officer_menu.py" line="137"/>
         <source>Logged in as %1 (%2).</source>
         <translation>%1 (%2) के रूप में लॉग इन।</translation>
     </message>
     <message>
-        <location filename="../../ui/officer_menu.py" line="139"/>
+        <location filename="../../ui/officer_menu.py" line="146"/>
         <source>An administrator manages accounts; case data is not shown.</source>
         <translation>व्यवस्थापक खाते सँभालते हैं; प्रकरणों का विवरण नहीं दिखाया जाता।</translation>
     </message>
     <message>
-        <location filename="../../ui/officer_menu.py" line="207"/>
+        <location filename="../../ui/officer_menu.py" line="227"/>
         <source>Officer account</source>
         <translation>अधिकारी खाता</translation>
     </message>
     <message>
-        <location filename="../../ui/officer_menu.py" line="209"/>
+        <location filename="../../ui/officer_menu.py" line="229"/>
         <source>The SHO&apos;s account is ready. From the next start everyone logs in; add the other officers from the Officer menu.</source>
         <translation>थाना प्रभारी का खाता तैयार है। अगली बार से सभी लॉग इन करेंगे; अन्य अधिकारियों को अधिकारी मेनू से जोड़ें।</translation>
     </message>
@@ -1682,72 +1712,72 @@ The station&apos;s register of missing and found children.</source>
 <context>
     <name>PhotoSearchWindow</name>
     <message>
-        <location filename="../../ui/photo_search.py" line="190"/>
+        <location filename="../../ui/photo_search.py" line="201"/>
         <source>Search by photo — %1</source>
         <translation>फ़ोटो से खोज — %1</translation>
     </message>
     <message>
-        <location filename="../../ui/photo_search.py" line="192"/>
+        <location filename="../../ui/photo_search.py" line="203"/>
         <source>Cases ranked by face for &lt;b&gt;%1&lt;/b&gt; (the photo is not stored)</source>
         <translation>&lt;b&gt;%1&lt;/b&gt; के चेहरे से क्रमबद्ध प्रकरण (फ़ोटो सहेजी नहीं गई)</translation>
     </message>
     <message>
-        <location filename="../../ui/photo_search.py" line="196"/>
+        <location filename="../../ui/photo_search.py" line="207"/>
         <source>Cancel</source>
         <translation>रद्द करें</translation>
     </message>
     <message>
-        <location filename="../../ui/photo_search.py" line="200"/>
+        <location filename="../../ui/photo_search.py" line="211"/>
         <source>Case</source>
         <translation>प्रकरण</translation>
     </message>
     <message>
-        <location filename="../../ui/photo_search.py" line="201"/>
+        <location filename="../../ui/photo_search.py" line="212"/>
         <source>Kind</source>
         <translation>प्रकार</translation>
     </message>
     <message>
-        <location filename="../../ui/photo_search.py" line="202"/>
+        <location filename="../../ui/photo_search.py" line="213"/>
         <source>Distance</source>
         <translation>दूरी</translation>
     </message>
     <message>
-        <location filename="../../ui/photo_search.py" line="203"/>
+        <location filename="../../ui/photo_search.py" line="214"/>
         <source>Why it ranks here</source>
         <translation>इस क्रम का कारण</translation>
     </message>
     <message>
-        <location filename="../../ui/photo_search.py" line="241"/>
+        <location filename="../../ui/photo_search.py" line="257"/>
         <source>Reading the photo and finding the face…</source>
         <translation>फ़ोटो पढ़ी जा रही है, चेहरा खोजा जा रहा है…</translation>
     </message>
     <message>
-        <location filename="../../ui/photo_search.py" line="242"/>
+        <location filename="../../ui/photo_search.py" line="258"/>
         <source>Loading the face index…</source>
         <translation>चेहरा सूचकांक लोड हो रहा है…</translation>
     </message>
     <message>
-        <location filename="../../ui/photo_search.py" line="243"/>
+        <location filename="../../ui/photo_search.py" line="259"/>
         <source>Ranking the register…</source>
         <translation>रजिस्टर क्रमबद्ध हो रहा है…</translation>
     </message>
     <message>
-        <location filename="../../ui/photo_search.py" line="265"/>
+        <location filename="../../ui/photo_search.py" line="281"/>
         <source>Cancelled.</source>
         <translation>रद्द किया गया।</translation>
     </message>
     <message>
-        <location filename="../../ui/photo_search.py" line="293"/>
+        <location filename="../../ui/photo_search.py" line="309"/>
         <source>&lt;b&gt;%1&lt;/b&gt; candidates are close enough to alert (distance %2 or less). A face match is a lead, not an identification.</source>
         <translation>&lt;b&gt;%1&lt;/b&gt; संभावित बच्चे अलर्ट जितने निकट हैं (दूरी %2 या कम)। चेहरा मिलान केवल संकेत है, पहचान नहीं।</translation>
     </message>
     <message>
-        <location filename="../../ui/photo_search.py" line="302"/>
+        <location filename="../../ui/photo_search.py" line="318"/>
         <source>&lt;b&gt;No candidate is close enough to alert&lt;/b&gt; (distance %1 or less), and no case in the register has a face within distance %2.</source>
         <translation>&lt;b&gt;कोई संभावित बच्चा अलर्ट जितना निकट नहीं&lt;/b&gt; (दूरी %1 या कम), और रजिस्टर में किसी प्रकरण का चेहरा %2 की दूरी के भीतर नहीं है।</translation>
     </message>
     <message>
-        <location filename="../../ui/photo_search.py" line="311"/>
+        <location filename="../../ui/photo_search.py" line="327"/>
         <source>&lt;b&gt;No candidate is close enough to alert&lt;/b&gt; (distance %1 or less). %2 weaker leads are listed below.</source>
         <translation>&lt;b&gt;कोई संभावित बच्चा अलर्ट जितना निकट नहीं&lt;/b&gt; (दूरी %1 या कम)। नीचे %2 कमज़ोर संकेत दिए हैं।</translation>
     </message>
@@ -1773,57 +1803,57 @@ The station&apos;s register of missing and found children.</source>
 <context>
     <name>Reason</name>
     <message>
-        <location filename="../../ui/compare_view.py" line="96"/>
+        <location filename="../../ui/compare_view.py" line="98"/>
         <source>face distance %1</source>
         <translation>चेहरे की दूरी %1</translation>
     </message>
     <message>
-        <location filename="../../ui/compare_view.py" line="97"/>
+        <location filename="../../ui/compare_view.py" line="99"/>
         <source>sex agrees</source>
         <translation>लिंग मेल खाता है</translation>
     </message>
     <message>
-        <location filename="../../ui/compare_view.py" line="98"/>
+        <location filename="../../ui/compare_view.py" line="100"/>
         <source>sex not stated on one side</source>
         <translation>एक ओर लिंग दर्ज नहीं</translation>
     </message>
     <message>
-        <location filename="../../ui/compare_view.py" line="99"/>
+        <location filename="../../ui/compare_view.py" line="101"/>
         <source>sex differs</source>
         <translation>लिंग भिन्न</translation>
     </message>
     <message>
-        <location filename="../../ui/compare_view.py" line="100"/>
+        <location filename="../../ui/compare_view.py" line="102"/>
         <source>age fits (about %1 now)</source>
         <translation>आयु मेल खाती है (अब लगभग %1)</translation>
     </message>
     <message>
-        <location filename="../../ui/compare_view.py" line="101"/>
+        <location filename="../../ui/compare_view.py" line="103"/>
         <source>age does not fit (about %1 now)</source>
         <translation>आयु मेल नहीं खाती (अब लगभग %1)</translation>
     </message>
     <message>
-        <location filename="../../ui/compare_view.py" line="102"/>
+        <location filename="../../ui/compare_view.py" line="104"/>
         <source>age not recorded on one side</source>
         <translation>एक ओर आयु दर्ज नहीं</translation>
     </message>
     <message>
-        <location filename="../../ui/compare_view.py" line="103"/>
+        <location filename="../../ui/compare_view.py" line="105"/>
         <source>found before last seen</source>
         <translation>अंतिम बार देखे जाने से पहले मिला</translation>
     </message>
     <message>
-        <location filename="../../ui/compare_view.py" line="104"/>
+        <location filename="../../ui/compare_view.py" line="106"/>
         <source>shared language</source>
         <translation>समान भाषा</translation>
     </message>
     <message>
-        <location filename="../../ui/compare_view.py" line="105"/>
+        <location filename="../../ui/compare_view.py" line="107"/>
         <source>same district</source>
         <translation>वही जिला</translation>
     </message>
     <message>
-        <location filename="../../ui/compare_view.py" line="106"/>
+        <location filename="../../ui/compare_view.py" line="108"/>
         <source>opened by an officer</source>
         <translation>अधिकारी द्वारा खोला गया</translation>
     </message>
@@ -2084,32 +2114,32 @@ The station&apos;s register of missing and found children.</source>
 <context>
     <name>StationDialog</name>
     <message>
-        <location filename="../../ui/station_dialog.py" line="16"/>
+        <location filename="../../ui/station_dialog.py" line="20"/>
         <source>This station</source>
         <translation>यह थाना</translation>
     </message>
     <message>
-        <location filename="../../ui/station_dialog.py" line="18"/>
+        <location filename="../../ui/station_dialog.py" line="22"/>
         <source>Pick this station once. Cases entered here belong to it.</source>
         <translation>यह थाना एक बार चुनें। यहां दर्ज प्रकरण इसी थाने के होंगे।</translation>
     </message>
     <message>
-        <location filename="../../ui/station_dialog.py" line="26"/>
+        <location filename="../../ui/station_dialog.py" line="30"/>
         <source>&amp;State</source>
         <translation>राज्य (&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../ui/station_dialog.py" line="27"/>
+        <location filename="../../ui/station_dialog.py" line="31"/>
         <source>&amp;District</source>
         <translation>जिला (&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../ui/station_dialog.py" line="28"/>
+        <location filename="../../ui/station_dialog.py" line="32"/>
         <source>S&amp;ubdivision</source>
         <translation>अनुभाग (&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../ui/station_dialog.py" line="29"/>
+        <location filename="../../ui/station_dialog.py" line="33"/>
         <source>Police s&amp;tation</source>
         <translation>थाना (&amp;T)</translation>
     </message>
@@ -2175,67 +2205,67 @@ The station&apos;s register of missing and found children.</source>
         <translation>समीक्षा हेतु &amp;टकराव…</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_status.py" line="106"/>
+        <location filename="../../ui/sync_status.py" line="138"/>
         <source>Sync: not enrolled</source>
         <translation>सिंक: पंजीकृत नहीं</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_status.py" line="107"/>
+        <location filename="../../ui/sync_status.py" line="139"/>
         <source>Enroll this laptop with `muskan enroll` to sync.</source>
         <translation>सिंक के लिए इस लैपटॉप को `muskan enroll` से पंजीकृत करें।</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_status.py" line="120"/>
+        <location filename="../../ui/sync_status.py" line="150"/>
         <source>Online</source>
         <translation>ऑनलाइन</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_status.py" line="121"/>
+        <location filename="../../ui/sync_status.py" line="151"/>
         <source>Offline</source>
         <translation>ऑफ़लाइन</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_status.py" line="122"/>
+        <location filename="../../ui/sync_status.py" line="152"/>
         <source>Access refused</source>
         <translation>पहुँच अस्वीकृत</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_status.py" line="123"/>
+        <location filename="../../ui/sync_status.py" line="153"/>
         <source>Upgrade needed</source>
         <translation>अपग्रेड आवश्यक</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_status.py" line="124"/>
+        <location filename="../../ui/sync_status.py" line="154"/>
         <source>Not yet synced</source>
         <translation>अभी सिंक नहीं हुआ</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_status.py" line="125"/>
+        <location filename="../../ui/sync_status.py" line="155"/>
         <source>Sync paused (Sync → Sync now resumes)</source>
         <translation>सिंक रुका है (सिंक → अभी सिंक करें से फिर शुरू)</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_status.py" line="131"/>
+        <location filename="../../ui/sync_status.py" line="161"/>
         <source>syncing: sent %1 of %2</source>
         <translation>सिंक: %1 भेजे, कुल %2</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_status.py" line="132"/>
+        <location filename="../../ui/sync_status.py" line="162"/>
         <source>syncing: received %1 of %2</source>
         <translation>सिंक: %1 प्राप्त, कुल %2</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_status.py" line="133"/>
+        <location filename="../../ui/sync_status.py" line="163"/>
         <source>syncing: photo %1 of %2</source>
         <translation>सिंक: फ़ोटो %1, कुल %2</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_status.py" line="138"/>
+        <location filename="../../ui/sync_status.py" line="168"/>
         <source>syncing…</source>
         <translation>सिंक हो रहा है…</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/sync_status.py" line="139"/>
+        <location filename="../../ui/sync_status.py" line="169"/>
         <source>%n change(s) waiting</source>
         <translation>
             <numerusform>%n बदलाव प्रतीक्षा में</numerusform>
@@ -2243,22 +2273,23 @@ The station&apos;s register of missing and found children.</source>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/sync_status.py" line="141"/>
+        <location filename="../../ui/sync_status.py" line="171"/>
         <source>oldest %1</source>
         <translation>सबसे पुराना %1</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_status.py" line="144"/>
+        <location filename="../../ui/sync_status.py" line="174"/>
         <source>last sync %1</source>
         <translation>अंतिम सिंक %1</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_status.py" line="213"/>
+        <location filename="../../ui/sync_status.py" line="247"/>
         <source>Stopped; what was sent is on the server, the rest waits.</source>
         <translation>रोका गया; जो भेजा गया वह सर्वर पर है, बाकी प्रतीक्षा में है।</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_status.py" line="237"/>
+        <location filename="../../ui/sync_status.py" line="134"/>
+        <location filename="../../ui/sync_status.py" line="272"/>
         <source>Access revoked: the case data was removed</source>
         <translation>पहुँच रद्द: इस लैपटॉप का केस डेटा हटा दिया गया</translation>
     </message>
@@ -2364,17 +2395,17 @@ The station&apos;s register of missing and found children.</source>
 <context>
     <name>obj</name>
     <message>
-        <location filename="../../ui/sync_status.py" line="256"/>
+        <location filename="../../ui/sync_status.py" line="291"/>
         <source>%1 min ago</source>
         <translation>%1 मिनट पहले</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_status.py" line="258"/>
+        <location filename="../../ui/sync_status.py" line="293"/>
         <source>%1 h ago</source>
         <translation>%1 घंटे पहले</translation>
     </message>
     <message>
-        <location filename="../../ui/sync_status.py" line="259"/>
+        <location filename="../../ui/sync_status.py" line="294"/>
         <source>%1 days ago</source>
         <translation>%1 दिन पहले</translation>
     </message>
