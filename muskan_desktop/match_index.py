@@ -2,11 +2,35 @@
 
 All descriptors of one model sit in one float32 matrix X (n x 128) with their squared norms.
 A query q is one matrix-vector product: |q - x|^2 = |q|^2 - 2 q.x + |x|^2 for every row at
-once (OpenBLAS sgemv, memory-bound: ~30 ms for a million rows on two cores). The top k are
+once (OpenBLAS sgemv: memory-bound, 512 MB read per query for a million rows). The top k are
 then picked without sorting a million numbers: the k-th smallest of the per-block minima
-bounds the k-th smallest distance, so only the few rows under it are sorted. The k nearest
+bounds the k-th smallest score, so only the few rows under it are looked at. The candidates
 are re-scored exactly (float64 differences) before they are returned, so the answer is the
-exact top k — faiss's IndexFlatL2 gives the same rows.
+exact top k: the same rows and distances as a float64 brute force (and faiss's IndexFlatL2).
+
+Why the candidates surely hold the exact top k (`score_error`): the float32 score of row x is
+s(x) = fl(fl(|x|^2) - 2 fl(q.x)), and with u = 2^-24 and g = 128u/(1 - 128u) (the bound on
+any float32 sum of 128 products, in any order, with or without FMA)
+    |s(x) - (|x|^2 - 2 q.x)| <= e = c (M + |q|)^2,   c = g + 2u + 2^-30,
+where M is the largest |x| held (|x|^2 and 2|q.x| are each at most (M + |q|)^2; the 2^-30
+covers the second-order terms and the float64 re-scoring, whose error is below 2^-45 of it).
+If t is the k-th smallest s, the k rows under it have exact scores <= t + e, so every row of
+the exact top k has s <= t + 2e: all rows with s <= t + 2e are re-scored, and ties in the
+exact distance are broken by seq. For dlib descriptors (|x| about 1.4) 2e is about 1.2e-4 in
+squared distance, so a query re-scores about k rows; near-duplicates within that margin are all
+re-scored, however many. (The index kept k + 8 rows before: 40 duplicates nudged by a float32
+ulp or two could push a row of the exact top k out; tests/test_match_index_exact.py.)
+
+Memory: `nbytes` = capacity x (128 x 4 + 4 + 8 + 1) bytes (vectors, norms, seqs, kinds), the
+capacity at most 1.5x the rows held (or the rows of the cache plus 1/64): 525 MB for a
+million rows held exactly.
+
+Why not fewer bytes a row (float16 or int8 codes scanned, then the exact float32 re-rank):
+measured on this project's target (one thread, numpy + OpenBLAS), numpy has no fast kernel for
+either: converting an int8 block to float32 in cache costs as much as the float32 scan saves
+(a million int8 rows: ~34 ms against ~32 ms for the float32 sgemv on the same loaded box), and
+float16 conversion is ten times slower; numpy's integer matmul is not vectorised (~55 ms).
+Compiled int8 kernels (faiss's scalar quantizer) do read a third of the time; see issue 16.
 
 The matrix is built from the table's blobs (np.frombuffer, never re-encoding a photo) and kept
 in encrypted cache files beside the register (match_cache.py), so a million descriptors load
@@ -38,6 +62,15 @@ KIND_NAMES = {v: k for k, v in KIND_CODES.items()}
 BLOCK = 1024  # rows per block for the top-k bound
 _ROW_BYTES = VECTOR_DIM * 4
 MAX_DELTAS = 32  # delta files before the cache is rewritten as one base
+_U = 2.0**-24  # float32 unit roundoff
+_GAMMA = VECTOR_DIM * _U / (1 - VECTOR_DIM * _U)  # any float32 sum of 128 products
+SCORE_ERROR = _GAMMA + 2 * _U + 2.0**-30  # c in the module docstring
+
+
+def score_error(max_norm: float, query_norm: float) -> float:
+    """The most a float32 score |x|^2 - 2 q.x of `search` can be off from the exact value,
+    for rows of norm <= max_norm and a query of norm query_norm (see the module docstring)."""
+    return SCORE_ERROR * (max_norm + query_norm) ** 2
 
 
 @dataclass(frozen=True)
@@ -62,6 +95,7 @@ class EmbeddingIndex:
         self._seqs = np.zeros(max(capacity, 1), dtype=np.int64)
         self._kinds = np.zeros(max(capacity, 1), dtype=np.int8)
         self._n = 0
+        self._max_norm2 = 0.0  # the largest squared norm held (float32 as stored)
         self.high_seq = 0  # the highest face_embeddings.seq held
         self.cached_n = 0  # rows the cache files hold
         self.lock = threading.RLock()
@@ -125,6 +159,7 @@ class EmbeddingIndex:
             self._n = end
             if m:
                 self.high_seq = max(self.high_seq, int(np.max(seqs)))
+                self._max_norm2 = max(self._max_norm2, float(self._norms[end - m : end].max()))
 
     def _reserve(self, n: int) -> None:
         cap = len(self._seqs)
@@ -145,34 +180,53 @@ class EmbeddingIndex:
         return self._vectors[n:], self._norms[n:], self._seqs[n:], self._kinds[n:]
 
     @property
+    def max_norm(self) -> float:
+        """An upper bound on the norm of every row held (the stored float32 squared norms are
+        within g of the exact ones)."""
+        return float(np.sqrt(self._max_norm2 * (1 + 2 * _GAMMA)))
+
+    def _counted(self) -> None:
+        """Recount what depends on the rows held (after rows were written in place)."""
+        n = self._n
+        self._max_norm2 = float(self._norms[:n].max()) if n else 0.0
+
+    @property
     def nbytes(self) -> int:
         arrays = (self._vectors, self._norms, self._seqs, self._kinds)
         return sum(a.nbytes for a in arrays)
 
     # -- searching -----------------------------------------------------------------------
     def search(self, query: np.ndarray, k: int = 10, kind: str | None = None) -> list[Hit]:
-        """The k nearest rows (of one case kind, or of both), nearest first, exact distances."""
+        """The k nearest rows (of one case kind, or of both), nearest first, exact distances
+        (float64, ties by seq): the same as a float64 brute force over the rows held."""
         q = np.asarray(query, dtype=np.float32).reshape(VECTOR_DIM)
+        q64 = q.astype(np.float64)
         with self.lock:
             n = self._n
             if n == 0 or k <= 0:
                 return []
             x = self._vectors[:n]
-            d = x @ q  # one sgemv over the whole matrix
-            d *= -2.0
-            d += self._norms[:n]  # |x|^2 - 2 q.x: |q|^2 is the same for every row
-            if kind is not None:
-                d[self._kinds[:n] != KIND_CODES[kind]] = np.inf
-            # a few spare rows, so float32 rounding in the expansion cannot swap the k-th
-            top = _smallest(d, min(n, k + max(8, k // 4)))
-            top = top[np.isfinite(d[top])]
-            exact = np.sqrt(((x[top].astype(np.float64) - q.astype(np.float64)) ** 2).sum(axis=1))
+            d = self._scores(q, kind)
+            margin = 2 * score_error(self.max_norm, float(np.sqrt(q64 @ q64)))
+            top = _within(d, min(n, k), margin)
+            exact = np.sqrt(((x[top].astype(np.float64) - q64) ** 2).sum(axis=1))
             order = np.lexsort((self._seqs[top], exact))[:k]
             top, exact = top[order], exact[order]
             return [
                 Hit(int(self._seqs[i]), KIND_NAMES[int(self._kinds[i])], float(e))
                 for i, e in zip(top, exact, strict=True)
             ]
+
+    def _scores(self, q: np.ndarray, kind: str | None = None) -> np.ndarray:
+        """float32 |x|^2 - 2 q.x of every row (inf for rows of the other kind); each within
+        `score_error` of the exact value. |q|^2 is left out: it is the same for every row."""
+        n = self._n
+        d = self._vectors[:n] @ q  # one sgemv over the whole matrix
+        d *= -2.0  # exact
+        d += self._norms[:n]
+        if kind is not None:
+            d[self._kinds[:n] != KIND_CODES[kind]] = np.inf
+        return d
 
     # -- the cache files -----------------------------------------------------------------
     def save_cache(self, db: Database, *, background: bool = False) -> None:
@@ -222,6 +276,7 @@ class EmbeddingIndex:
             kinds[:m] = self._kinds[keep]
             self._vectors, self._norms, self._seqs, self._kinds = vectors, norms, seqs, kinds
             self._n = m
+            self._counted()
 
 
 class _CacheLoad:
@@ -290,6 +345,7 @@ class _CacheLoad:
             return None
         last = chain[-1][0] if chain else header
         n = idx._n
+        idx._counted()
         idx.high_seq = last.high
         idx.cached_n = n
         if n and int(idx._seqs[:n].max()) > last.high:
@@ -395,23 +451,28 @@ def _grow(a: np.ndarray, n: int) -> np.ndarray:
     return out
 
 
-def _smallest(d: np.ndarray, k: int) -> np.ndarray:
-    """Indices of the k smallest values of d (unordered), without a full partition.
-
-    k values from k different blocks are all <= the k-th smallest block minimum t, so the
-    k smallest overall are all <= t: only the rows under t need partitioning.
-    """
+def _within(d: np.ndarray, k: int, margin: float) -> np.ndarray:
+    """Indices of every finite value of d within `margin` of the k-th smallest (1 <= k <= len),
+    without a full partition: k values from k different blocks are all <= the k-th smallest
+    block minimum t0, so the k smallest overall are all <= t0 and only rows under it are
+    partitioned to find the k-th smallest t."""
     n = len(d)
-    if n <= max(4 * k, 4 * BLOCK):
-        return np.argpartition(d, k - 1)[:k] if k < n else np.arange(n)
     full = n - n % BLOCK
-    mins = d[:full].reshape(-1, BLOCK).min(axis=1)
-    if full < n:
-        mins = np.append(mins, d[full:].min())
-    if len(mins) <= k:
-        return np.argpartition(d, k - 1)[:k]
-    t = np.partition(mins, k - 1)[k - 1]
-    cand = np.flatnonzero(d <= t)
-    if len(cand) > k:
-        cand = cand[np.argpartition(d[cand], k - 1)[:k]]
-    return cand
+    if n <= max(4 * k, 4 * BLOCK) or full // BLOCK < k:
+        under = None
+        t = float(np.partition(d, k - 1)[k - 1])
+    else:
+        mins = d[:full].reshape(-1, BLOCK).min(axis=1)
+        if full < n:
+            mins = np.append(mins, d[full:].min())
+        t0 = float(np.partition(mins, k - 1)[k - 1])
+        under = np.flatnonzero(d <= t0)
+        t = float(np.partition(d[under], k - 1)[k - 1])
+    if not np.isfinite(t):  # fewer than k finite values (a kind filter): all of them
+        return np.flatnonzero(np.isfinite(d))
+    limit = np.float32(t + margin)  # to float32, rounded up: d is compared in float32
+    if float(limit) < t + margin:
+        limit = np.nextafter(limit, np.float32(np.inf))
+    if under is not None and float(limit) <= t0:
+        return under[d[under] <= limit]
+    return np.flatnonzero(d <= limit)
