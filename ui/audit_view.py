@@ -89,6 +89,7 @@ class AuditView(QDialog):
             on_done=self._add_rows,
             pool="db",
             label="audit",
+            busy=self,
         )
 
     def reload(self) -> None:
@@ -124,6 +125,7 @@ class AuditView(QDialog):
             on_done=self._verified,
             pool="db",
             label="audit",
+            busy=self,
         )
 
     def _verified(self, result: VerifyResult) -> None:

@@ -490,6 +490,7 @@ class CaseView(QWidget):
             lambda _c: notice(self.ctx, self.case_id, lang, path, with_guardian_phone=with_phone),
             on_error=lambda exc: show_error(self, exc),
             label="notice",
+            busy=self,
         )
 
     def on_edit(self) -> None:

@@ -407,6 +407,7 @@ class CompareView(QWidget):
             on_done=self._got_review,
             on_error=lambda exc: show_error(self, exc),
             label="compare",
+            busy=self,
         )
 
     def _got_review(self, review: PairReview) -> None:

@@ -112,6 +112,7 @@ class _Form(QDialog):
             on_error=lambda exc: self.show_error(_message(exc)),
             pool="db",
             label="login",
+            busy=self,
         )
 
     def on_ok(self) -> None:

@@ -189,6 +189,7 @@ class OfficersDialog(QDialog):
             on_error=self._failed,
             pool="db",
             label="officers",
+            busy=self,
         )
 
     def _loaded(self, rows: list[OfficerInfo], keep: str | None) -> None:
@@ -288,7 +289,12 @@ class OfficersDialog(QDialog):
             self.reload(name)  # the refusal may come from a change made elsewhere (sync)
 
         self.runner.run(
-            lambda _c: work(), on_done=done, on_error=refused, pool="db", label="officers"
+            lambda _c: work(),
+            on_done=done,
+            on_error=refused,
+            pool="db",
+            label="officers",
+            busy=self,
         )
 
     # -- actions ----------------------------------------------------------------------------
