@@ -193,8 +193,8 @@ class AlertInbox(QWidget):
         self.compare_button = QPushButton(self)
         self.compare_button.setObjectName("compareButton")
         self.compare_button.clicked.connect(self.on_compare)
-        for w in (self.district_combo, self.order_combo, self.period_label):
-            bar.addWidget(w)
+        for part in (self.district_combo, self.order_combo, self.period_label):
+            bar.addWidget(part)
         bar.addWidget(self.from_edit)
         bar.addWidget(self.to_edit)
         bar.addStretch(1)
@@ -220,8 +220,8 @@ class AlertInbox(QWidget):
             self.table.setColumnWidth(col, width)
         self.table.doubleClicked.connect(lambda _i: self.on_compare())
         outer.addWidget(self.table, 1)
-        QShortcut(QKeySequence(Qt.Key.Key_Return), self.table, activated=self.on_compare)
-        QShortcut(QKeySequence("Esc"), self, activated=self.close)
+        QShortcut(QKeySequence(Qt.Key.Key_Return), self.table).activated.connect(self.on_compare)
+        QShortcut(QKeySequence("Esc"), self).activated.connect(self.close)
         self.watcher = watcher
         if watcher is not None:
             watcher.changed.connect(lambda _n: self.reload() if self.isVisible() else None)
@@ -548,5 +548,6 @@ def install_alerts(win: Any) -> AlertsController:
     if isinstance(existing, AlertsController):
         existing.refresh()  # logged in again
         return existing
-    win.alerts = AlertsController(win)
-    return win.alerts
+    controller = AlertsController(win)
+    win.alerts = controller
+    return controller

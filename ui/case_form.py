@@ -60,7 +60,7 @@ CHILD = [
     "clothing",
     "languages",
 ]
-SECTIONS: dict[str, list[tuple[str, list[str]]]] = {
+SECTIONS: dict[str, list[tuple[Any, list[str]]]] = {  # titles: QT_TRANSLATE_NOOP
     "missing": [
         (
             QT_TRANSLATE_NOOP("CaseForm", "The report"),
@@ -142,9 +142,9 @@ class CaseForm(QWidget):
     # -- construction -----------------------------------------------------------------------
     def _build(self) -> None:
         outer = QVBoxLayout(self)
-        self.scroll = QScrollArea(self)
-        self.scroll.setWidgetResizable(True)
-        body = QWidget(self.scroll)
+        self.scroll_area = QScrollArea(self)
+        self.scroll_area.setWidgetResizable(True)
+        body = QWidget(self.scroll_area)
         layout = QVBoxLayout(body)
         self.groups: list[tuple[QGroupBox, str]] = []
         for title, names in SECTIONS[self.kind]:
@@ -177,8 +177,8 @@ class CaseForm(QWidget):
         pv.addWidget(self.photos)
         layout.addWidget(self.photo_box)
         layout.addStretch(1)
-        self.scroll.setWidget(body)
-        outer.addWidget(self.scroll, 1)
+        self.scroll_area.setWidget(body)
+        outer.addWidget(self.scroll_area, 1)
         self.required_note = QLabel(self)
         outer.addWidget(self.required_note)
         self.buttons = QDialogButtonBox(
@@ -188,8 +188,8 @@ class CaseForm(QWidget):
         self.buttons.accepted.connect(self.on_save)
         self.buttons.rejected.connect(self.close)
         outer.addWidget(self.buttons)
-        QShortcut(QKeySequence.StandardKey.Save, self, activated=self.on_save)
-        QShortcut(QKeySequence("Esc"), self, activated=self.close)
+        QShortcut(QKeySequence.StandardKey.Save, self).activated.connect(self.on_save)
+        QShortcut(QKeySequence("Esc"), self).activated.connect(self.close)
 
     def _make_widget(self, name: str, parent: QWidget) -> QWidget:
         spec = FIELDS[name]
@@ -320,7 +320,7 @@ class CaseForm(QWidget):
         from muskan_desktop.photos import load_photo
 
         def work(_c: Any) -> list[tuple[Path, Any, BaseException | None]]:
-            out = []
+            out: list[tuple[Path, Any, BaseException | None]] = []
             for p in paths:
                 try:
                     loaded = load_photo(p)
@@ -369,7 +369,7 @@ class CaseForm(QWidget):
             first = next((e.field for e in errors if e.field in self.widgets), None)
             if first:
                 self.widgets[first].setFocus()
-                self.scroll.ensureWidgetVisible(self.widgets[first])
+                self.scroll_area.ensureWidgetVisible(self.widgets[first])
             return
         if self.case_id is None and not self._confirm_not_duplicate():
             return

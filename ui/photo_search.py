@@ -184,11 +184,11 @@ class PhotoSearchWindow(QWidget):
         h = self.table.horizontalHeader()
         h.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         h.setStretchLastSection(True)
-        for col, w in enumerate((70, 220, 120, 80)):
-            self.table.setColumnWidth(col, w)
+        for col, width in enumerate((70, 220, 120, 80)):
+            self.table.setColumnWidth(col, width)
         self.table.doubleClicked.connect(self.on_open)
         outer.addWidget(self.table, 1)
-        QShortcut(QKeySequence("Esc"), self, activated=self.close)
+        QShortcut(QKeySequence("Esc"), self).activated.connect(self.close)
         self.retranslate()
         self.resize(980, 620)
         self.run()
