@@ -86,7 +86,7 @@ class PhotoStepFailed(Exception):
     `case_id` and `version` are the saved case (edit it, never create it again); `done` the
     photos dealt with before the failure; `pending` the files still to add; `cause` what
     went wrong (also `__cause__`), to be reported as it is: a problem the user can fix or a
-    bug."""
+    bug; `saved` the case as saved (cases.case_to_dict) when this call saved fields."""
 
     def __init__(
         self,
@@ -95,10 +95,11 @@ class PhotoStepFailed(Exception):
         done: list[PhotoOutcome],
         pending: list[str],
         cause: BaseException,
+        saved: dict[str, Any] | None = None,
     ) -> None:
         super().__init__(f"case {case_id} was saved; {len(pending)} photo(s) were not")
         self.case_id, self.version = case_id, version
-        self.done, self.pending, self.cause = done, pending, cause
+        self.done, self.pending, self.cause, self.saved = done, pending, cause, saved
 
     def reason(self) -> str | None:
         """What stopped the photos, for a person (None: a bug, to be reported as one)."""
@@ -129,12 +130,13 @@ def add_case_with_photos(
     Bad fields or a bad `taken_on` change nothing (ValidationError). Once the case is saved,
     a photo that cannot be read is refused on its own (its outcome says why) and the others
     go in; a failure that is not the photo's raises PhotoStepFailed with the saved case."""
-    from .cases import CaseService
+    from .cases import CaseService, case_to_dict
 
     ms = MatchService(ctx, settings)
     day = ms.photos.taken_on_day(taken_on)  # checked before anything is saved
     case = CaseService(ctx).create(fields, station=station, district=district)
-    outcomes = _add_photos(ms, case.id, case.version, photos, face_choices or {}, day)
+    saved = case_to_dict(case)
+    outcomes = _add_photos(ms, case.id, case.version, photos, face_choices or {}, day, saved)
     return CaseIntake(case.id, case.version, True, outcomes)
 
 
@@ -152,7 +154,7 @@ def save_case_with_photos(
     """Save changes to a case that exists, then its new photos by the same rule: the case
     form's Save on a case, and Save again after a photo step failed (photos already stored
     are found by their content and not stored twice)."""
-    from .cases import CaseService
+    from .cases import CaseService, case_to_dict
     from .roles import Action, require
 
     if photos:
@@ -160,12 +162,13 @@ def save_case_with_photos(
     ms = MatchService(ctx, settings)
     day = ms.photos.taken_on_day(taken_on)
     svc = CaseService(ctx)
+    saved = None
     if changes:
         case = svc.update(case_id, changes, version=version)
-        cid, now = case.id, case.version
+        cid, now, saved = case.id, case.version, case_to_dict(case)
     else:
         cid, now = _version(ctx, case_id)
-    outcomes = _add_photos(ms, cid, now, photos, face_choices or {}, day)
+    outcomes = _add_photos(ms, cid, now, photos, face_choices or {}, day, saved)
     return CaseIntake(cid, now, False, outcomes)
 
 
@@ -191,6 +194,7 @@ def _add_photos(
     photos: Sequence[Path | str],
     face_choices: FaceChoices,
     day: dt.date | None,
+    saved: dict[str, Any] | None,
 ) -> list[PhotoOutcome]:
     done: list[PhotoOutcome] = []
     for i, p in enumerate(photos):
@@ -198,7 +202,7 @@ def _add_photos(
             done.append(_add_photo(ms, case_id, p, face_choices.get(str(p)), day))
         except Exception as exc:
             pending = [str(x) for x in photos[i:]]
-            raise PhotoStepFailed(case_id, version, done, pending, exc) from exc
+            raise PhotoStepFailed(case_id, version, done, pending, exc, saved) from exc
     return done
 
 

@@ -160,12 +160,19 @@ def test_form_photo_step_fails_after_the_case_is_saved_save_again_makes_no_secon
     assert photos == [(case_id, sha(good), True)]
     assert form.windowTitle() == "Edit case"
 
-    full["on"] = False  # the officer freed some space
+    assert form.widgets["name_latin"].text() == "Asha Ekka"  # type: ignore[attr-defined]
+
+    full["on"] = False  # the officer freed some space, and adds an alias meanwhile
+    form.widgets["aliases"].setFocus()
+    qtbot.keyClicks(form.widgets["aliases"], "Ashu")
     press_save(qtbot, form)
     qtbot.waitUntil(lambda: not form.isVisible(), timeout=30000)
     n, photos = register_photos(ctx)
     assert n == 1, "Save again saved the same case, not a second one"
     assert sorted(photos) == sorted([(case_id, sha(good), True), (case_id, sha(second), True)])
+    with ctx.db.read() as s:
+        case = s.get(Case, case_id)
+        assert case is not None and (case.aliases, case.version) == ("Ashu", 2)
 
 
 def test_cli_and_form_keep_the_same_photo_rule(qtbot, tmp_path, faces_dir, modal_boxes):

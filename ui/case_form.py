@@ -402,7 +402,7 @@ class CaseForm(QWidget):
             if isinstance(exc, PhotoStepFailed):
                 # The case is on disk: from now on this form edits that case, and Save
                 # again retries the photos that did not go in (never a second case).
-                self._adopt_saved_case(exc.case_id, exc.done)
+                self._adopt_saved_case(exc)
                 self.saved.emit(exc.case_id)
                 why = exc.reason()
                 if why is None:
@@ -428,10 +428,14 @@ class CaseForm(QWidget):
 
         self.runner.run(work, on_done=done, on_error=failed, pool="db", label="save")
 
-    def _adopt_saved_case(self, case_id: str, done: list[PhotoOutcome]) -> None:
-        self._stored_photos |= {Path(o.file) for o in done if o.stored}
-        self._load(case_id)  # the saved values, the version to edit from
-        self.case_id = case_id
+    def _adopt_saved_case(self, failed: PhotoStepFailed) -> None:
+        """Edit the case just saved: its values as saved, the version to edit from (no
+        read of the register here: the core hands them back)."""
+        self._stored_photos |= {Path(o.file) for o in failed.done if o.stored}
+        if failed.saved is not None:
+            self._show_case(failed.saved)
+        self._version = failed.version
+        self.case_id = failed.case_id
         self.dirty = True  # photos still to save: closing asks first
         self.retranslate()
 
@@ -482,7 +486,9 @@ class CaseForm(QWidget):
         return answer == QMessageBox.StandardButton.Save
 
     def _load(self, case_id: str) -> None:
-        data = self.svc.details(case_id)
+        self._show_case(self.svc.details(case_id))
+
+    def _show_case(self, data: dict[str, Any]) -> None:
         self._version = data["version"]
         self._original = {k: data.get(k) for k in self.widgets}
         for name in self.widgets:
