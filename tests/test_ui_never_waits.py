@@ -279,3 +279,49 @@ def test_window_answers_while_another_program_holds_the_write_lock(qtbot, window
             select(AuditEvent.entity_id).where(AuditEvent.action == "case_view")
         ).all()
         assert case_b in viewed
+
+
+def test_a_refused_step_comes_back_with_its_message_and_writes_nothing(qtbot, window, register):
+    """The step is written on the db pool, so the core's refusal arrives later: the same
+    dialog shows again, the message beside its field, and the view is as before."""
+    win = window
+    case_a, _b = register
+    win.open_case(case_a)
+    view = win.case_windows[-1]
+    qtbot.waitUntil(lambda: bool(view.data), timeout=20000)
+    yesterday = (dt.date.today() - dt.timedelta(days=1)).isoformat()
+    state: dict[str, object] = {"shown": 0, "errors": None}
+
+    def answer() -> None:
+        dlg = getattr(view, "step_dialog", None)
+        if dlg is None or not dlg.isVisible():
+            QTimer.singleShot(20, answer)
+            return
+        if state["shown"] == 0:  # first showing: a date before the report
+            state["shown"] = 1
+            for name, value in (
+                ("located_state", "Delhi"),
+                ("located_place", "Anand Vihar"),
+                ("located_on", yesterday),
+            ):
+                w = dlg.fields[name]
+                if hasattr(w, "findData"):
+                    w.setCurrentIndex(w.findData(value))
+                else:
+                    w.setText(value)
+            dlg.buttons.button(dlg.buttons.StandardButton.Ok).click()
+            QTimer.singleShot(20, answer)
+            return
+        state["errors"] = [e.text() for e in dlg.errors.values() if e.text()]
+        state["values"] = dlg.values()
+        dlg.reject()
+
+    QTimer.singleShot(0, answer)
+    qtbot.mouseClick(view.findChild(QPushButton, "action_trace"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: state["errors"] is not None, timeout=20000)
+    assert any("before the case was reported" in e for e in state["errors"])  # type: ignore[union-attr]
+    assert state["values"]["located_place"] == "Anand Vihar"  # type: ignore[index]
+    qtbot.waitUntil(lambda: view.findChild(QPushButton, "action_trace").isEnabled())
+    assert view.data["status"] == "missing"
+    with win.ctx.db.read() as s:
+        assert s.get(Case, case_a).status == "missing"
