@@ -221,8 +221,8 @@ class EmbeddingIndex:
         """float32 |x|^2 - 2 q.x of every row (inf for rows of the other kind); each within
         `score_error` of the exact value. |q|^2 is left out: it is the same for every row."""
         n = self._n
-        d = self._vectors[:n] @ q  # one sgemv over the whole matrix
-        d *= -2.0  # exact
+        # one sgemv over the whole matrix; -2q is exact, so fl(x.(-2q)) = -2 fl(x.q)
+        d = self._vectors[:n] @ (q * np.float32(-2.0))
         d += self._norms[:n]
         if kind is not None:
             d[self._kinds[:n] != KIND_CODES[kind]] = np.inf
