@@ -376,19 +376,22 @@ def cmd_cases_add(ctx: Any, args: argparse.Namespace) -> int:
 def _print_added(
     args: argparse.Namespace, case_id: str, dups: list[Any], photos: list[Any]
 ) -> None:
-    from .intake import ENCODED, KEPT
+    from .intake import ENCODED, KEPT, REFUSED
 
     for d in dups:
         print(
             f"warning: may repeat case {d.case_id} ({d.reason.replace('_', ' ')})", file=sys.stderr
         )
     for p in photos:
-        if p.status == KEPT:
+        if p.status == ENCODED and not args.json:
+            n = len(p.result.alerts) if p.result is not None else 0
+            print(f"{p.file}: added, face encoded ({n} match alert(s))", file=sys.stderr)
+        elif p.status == KEPT:
             print(
                 f"warning: {p.file}: kept with the case but not used for matching: {p.message}",
                 file=sys.stderr,
             )
-        elif p.status != ENCODED:
+        elif p.status == REFUSED:
             print(f"error: {p.file}: not saved: {p.message}", file=sys.stderr)
     if args.json:
         _out_json(

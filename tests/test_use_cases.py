@@ -264,6 +264,7 @@ def test_cli_photo_step_fails_after_the_case_is_saved_prints_its_id(
     assert photos == [(case_id, sha(good), True)]
     assert "disk is full" in err and str(second) in err and "nothing was saved" not in err
     assert f"muskan photos add {case_id}" in err
+    assert f"{good}: added, face encoded" in err  # each photo's outcome
 
 
 # -- search by photo -----------------------------------------------------------------------
