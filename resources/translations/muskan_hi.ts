@@ -209,12 +209,12 @@
 <context>
     <name>AuditView</name>
     <message>
-        <location filename="../../ui/audit_view.py" line="135"/>
+        <location filename="../../ui/audit_view.py" line="137"/>
         <source>The audit trail is cut short: rows %1 to %2 were recorded and are now missing from its end.</source>
         <translation>ऑडिट रिकॉर्ड छोटा कर दिया गया है: पंक्तियाँ %1 से %2 तक दर्ज की गई थीं और अब इसके अंत से गायब हैं।</translation>
     </message>
     <message>
-        <location filename="../../ui/audit_view.py" line="143"/>
+        <location filename="../../ui/audit_view.py" line="145"/>
         <source>The end of the audit trail cannot be trusted: its anchor is missing or was altered.</source>
         <translation>ऑडिट रिकॉर्ड के अंत पर भरोसा नहीं किया जा सकता: इसका एंकर गायब है या बदला गया है।</translation>
     </message>
@@ -280,17 +280,17 @@
         <translation>पुरानी घटनाएँ</translation>
     </message>
     <message>
-        <location filename="../../ui/audit_view.py" line="121"/>
+        <location filename="../../ui/audit_view.py" line="122"/>
         <source>Checking…</source>
         <translation>जाँच हो रही है…</translation>
     </message>
     <message>
-        <location filename="../../ui/audit_view.py" line="151"/>
+        <location filename="../../ui/audit_view.py" line="153"/>
         <source>The audit trail is intact: %1 events checked.</source>
         <translation>ऑडिट रिकॉर्ड सुरक्षित है: %1 घटनाएँ जाँची गईं।</translation>
     </message>
     <message>
-        <location filename="../../ui/audit_view.py" line="160"/>
+        <location filename="../../ui/audit_view.py" line="162"/>
         <source>The audit trail is broken at row %1 (%2, %3 by %4): this row or the one before it was changed or deleted after it was written.</source>
         <translation>ऑडिट रिकॉर्ड पंक्ति %1 पर टूटा है (%2, %3 — कर्ता %4): यह पंक्ति या इससे पहले वाली पंक्ति लिखे जाने के बाद बदली या हटाई गई।</translation>
     </message>
@@ -369,52 +369,52 @@
         <translation>मामला सहेज लिया गया है, पर फ़ोटो %1 नहीं: %2। इसे ठीक करें और इन्हें इसी मामले में जोड़ने के लिए फिर से सहेजें दबाएँ।</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="445"/>
+        <location filename="../../ui/case_form.py" line="449"/>
         <source>%1: kept with the case, but not used for matching: %2</source>
         <translation>%1: मामले के साथ रखी गई, पर मिलान में उपयोग नहीं होगी: %2</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="451"/>
+        <location filename="../../ui/case_form.py" line="455"/>
         <source>%1: not saved: %2</source>
         <translation>%1: नहीं सहेजी गई: %2</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="455"/>
+        <location filename="../../ui/case_form.py" line="459"/>
         <source>Case saved; some photos need attention</source>
         <translation>मामला सहेजा गया; कुछ फ़ोटो पर ध्यान दें</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="466"/>
+        <location filename="../../ui/case_form.py" line="470"/>
         <source>same guardian phone</source>
         <translation>अभिभावक का फोन नंबर समान</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="468"/>
+        <location filename="../../ui/case_form.py" line="472"/>
         <source>similar name, age and district</source>
         <translation>मिलता-जुलता नाम, आयु और जिला</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="473"/>
+        <location filename="../../ui/case_form.py" line="477"/>
         <source>Possible duplicate</source>
         <translation>संभावित दोहरी प्रविष्टि</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="474"/>
+        <location filename="../../ui/case_form.py" line="478"/>
         <source>This report looks like a case already in the register:</source>
         <translation>यह रिपोर्ट रजिस्टर में पहले से दर्ज प्रकरण जैसी लगती है:</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="478"/>
+        <location filename="../../ui/case_form.py" line="482"/>
         <source>Save it as a new case anyway?</source>
         <translation>फिर भी इसे नए प्रकरण के रूप में सहेजें?</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="500"/>
+        <location filename="../../ui/case_form.py" line="506"/>
         <source>Unsaved changes</source>
         <translation>बिना सहेजे बदलाव</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="501"/>
+        <location filename="../../ui/case_form.py" line="507"/>
         <source>This form has changes that are not saved. Save them before closing?</source>
         <translation>इस फॉर्म में कुछ बदलाव सहेजे नहीं गए हैं। बंद करने से पहले सहेजें?</translation>
     </message>
@@ -424,7 +424,7 @@
     <message>
         <location filename="../../ui/case_view.py" line="235"/>
         <source>Opening the case…</source>
-        <translation type="unfinished"></translation>
+        <translation>मामला खोला जा रहा है…</translation>
     </message>
     <message>
         <location filename="../../ui/case_view.py" line="275"/>
@@ -661,22 +661,22 @@
         <translation>अनिर्णीत: और जाँच चाहिए</translation>
     </message>
     <message>
-        <location filename="../../ui/compare_view.py" line="796"/>
+        <location filename="../../ui/compare_view.py" line="797"/>
         <source>open</source>
         <translation>खुला</translation>
     </message>
     <message>
-        <location filename="../../ui/compare_view.py" line="797"/>
+        <location filename="../../ui/compare_view.py" line="798"/>
         <source>confirmed</source>
         <translation>पुष्ट</translation>
     </message>
     <message>
-        <location filename="../../ui/compare_view.py" line="798"/>
+        <location filename="../../ui/compare_view.py" line="799"/>
         <source>rejected</source>
         <translation>अस्वीकृत</translation>
     </message>
     <message>
-        <location filename="../../ui/compare_view.py" line="799"/>
+        <location filename="../../ui/compare_view.py" line="800"/>
         <source>inconclusive</source>
         <translation>अनिर्णीत</translation>
     </message>
@@ -689,7 +689,7 @@
         <translation>मिलान पत्रक (PDF)…</translation>
     </message>
     <message>
-        <location filename="../../ui/compare_view.py" line="728"/>
+        <location filename="../../ui/compare_view.py" line="729"/>
         <source>Save the match sheet</source>
         <translation>मिलान पत्रक सहेजें</translation>
     </message>
@@ -789,53 +789,53 @@
         <translation>मिले बच्चे का अभिलेख खोलें</translation>
     </message>
     <message>
-        <location filename="../../ui/compare_view.py" line="486"/>
-        <location filename="../../ui/compare_view.py" line="597"/>
+        <location filename="../../ui/compare_view.py" line="487"/>
+        <location filename="../../ui/compare_view.py" line="598"/>
         <source>(no name)</source>
         <translation>(नाम नहीं)</translation>
     </message>
     <message>
-        <location filename="../../ui/compare_view.py" line="502"/>
+        <location filename="../../ui/compare_view.py" line="503"/>
         <source>Face distance &lt;b&gt;%1&lt;/b&gt; (alert level %2) · alert %3</source>
         <translation>चेहरे की दूरी &lt;b&gt;%1&lt;/b&gt; (अलर्ट सीमा %2) · अलर्ट %3</translation>
     </message>
     <message>
-        <location filename="../../ui/compare_view.py" line="511"/>
+        <location filename="../../ui/compare_view.py" line="512"/>
         <source>No alert between these two children yet.</source>
         <translation>इन दोनों बच्चों के बीच अभी कोई अलर्ट नहीं।</translation>
     </message>
     <message>
-        <location filename="../../ui/compare_view.py" line="513"/>
+        <location filename="../../ui/compare_view.py" line="514"/>
         <source>cases linked</source>
         <translation>प्रकरण जुड़े</translation>
     </message>
     <message>
-        <location filename="../../ui/compare_view.py" line="515"/>
+        <location filename="../../ui/compare_view.py" line="516"/>
         <source>A face match is a lead, not an identification: the child&apos;s identity is confirmed by the officer, with the family, before any hand-over.</source>
         <translation>चेहरा मिलान केवल संकेत है, पहचान नहीं: सुपुर्दगी से पहले अधिकारी परिवार के साथ बच्चे की पहचान की पुष्टि करते हैं।</translation>
     </message>
     <message>
-        <location filename="../../ui/compare_view.py" line="541"/>
+        <location filename="../../ui/compare_view.py" line="542"/>
         <source>No verdict recorded yet.</source>
         <translation>अभी कोई निर्णय दर्ज नहीं।</translation>
     </message>
     <message>
-        <location filename="../../ui/compare_view.py" line="559"/>
+        <location filename="../../ui/compare_view.py" line="560"/>
         <source>undated</source>
         <translation>तिथि नहीं</translation>
     </message>
     <message>
-        <location filename="../../ui/compare_view.py" line="665"/>
+        <location filename="../../ui/compare_view.py" line="666"/>
         <source>Pick a verdict first.</source>
         <translation>पहले निर्णय चुनें।</translation>
     </message>
     <message>
-        <location filename="../../ui/compare_view.py" line="671"/>
+        <location filename="../../ui/compare_view.py" line="672"/>
         <source>Write what was checked before recording this verdict (photos compared, records, call to the family or the home).</source>
         <translation>यह निर्णय दर्ज करने से पहले लिखें कि क्या जाँचा गया (फ़ोटो की तुलना, अभिलेख, परिवार या बालगृह से बात)।</translation>
     </message>
     <message>
-        <location filename="../../ui/compare_view.py" line="681"/>
+        <location filename="../../ui/compare_view.py" line="682"/>
         <source>Both photos need a face to record a verdict.</source>
         <translation>निर्णय दर्ज करने के लिए दोनों फ़ोटो में चेहरा होना चाहिए।</translation>
     </message>
@@ -1232,37 +1232,37 @@
 <context>
     <name>LoginDialog</name>
     <message>
-        <location filename="../../ui/login_dialog.py" line="128"/>
+        <location filename="../../ui/login_dialog.py" line="129"/>
         <source>Log in — Muskan Desktop</source>
         <translation>लॉग इन — मुस्कान डेस्कटॉप</translation>
     </message>
     <message>
-        <location filename="../../ui/login_dialog.py" line="129"/>
+        <location filename="../../ui/login_dialog.py" line="130"/>
         <source>Log in with your officer name and password.</source>
         <translation>अपने अधिकारी नाम और पासवर्ड से लॉग इन करें।</translation>
     </message>
     <message>
-        <location filename="../../ui/login_dialog.py" line="134"/>
+        <location filename="../../ui/login_dialog.py" line="135"/>
         <source>Officer</source>
         <translation>अधिकारी</translation>
     </message>
     <message>
-        <location filename="../../ui/login_dialog.py" line="135"/>
+        <location filename="../../ui/login_dialog.py" line="136"/>
         <source>Password</source>
         <translation>पासवर्ड</translation>
     </message>
     <message>
-        <location filename="../../ui/login_dialog.py" line="136"/>
+        <location filename="../../ui/login_dialog.py" line="137"/>
         <source>Log in</source>
         <translation>लॉग इन</translation>
     </message>
     <message>
-        <location filename="../../ui/login_dialog.py" line="244"/>
+        <location filename="../../ui/login_dialog.py" line="245"/>
         <source>Register passphrase</source>
         <translation>रजिस्टर का पासफ़्रेज़</translation>
     </message>
     <message>
-        <location filename="../../ui/login_dialog.py" line="245"/>
+        <location filename="../../ui/login_dialog.py" line="246"/>
         <source>This computer has no keyring to keep the register&apos;s key (%1). Enter the register&apos;s passphrase (a new register is protected with it; keep it safe).</source>
         <translation>इस कंप्यूटर में रजिस्टर की कुंजी रखने के लिए कीरिंग नहीं है (%1)। रजिस्टर का पासफ़्रेज़ दर्ज करें (नया रजिस्टर इसी से सुरक्षित होता है; इसे सँभालकर रखें)।</translation>
     </message>
@@ -1465,47 +1465,47 @@ The station&apos;s register of missing and found children.</source>
 <context>
     <name>OfficerDialog</name>
     <message>
-        <location filename="../../ui/login_dialog.py" line="159"/>
+        <location filename="../../ui/login_dialog.py" line="160"/>
         <source>Officer account</source>
         <translation>अधिकारी खाता</translation>
     </message>
     <message>
-        <location filename="../../ui/login_dialog.py" line="162"/>
+        <location filename="../../ui/login_dialog.py" line="163"/>
         <source>Create the station house officer&apos;s account. From now on everyone logs in, and the SHO adds the other officers.</source>
         <translation>थाना प्रभारी का खाता बनाएँ। अब से सभी लॉग इन करेंगे, और थाना प्रभारी अन्य अधिकारियों को जोड़ेंगे।</translation>
     </message>
     <message>
-        <location filename="../../ui/login_dialog.py" line="166"/>
+        <location filename="../../ui/login_dialog.py" line="167"/>
         <source>A new officer account for this station.</source>
         <translation>इस थाने के लिए नया अधिकारी खाता।</translation>
     </message>
     <message>
-        <location filename="../../ui/login_dialog.py" line="179"/>
+        <location filename="../../ui/login_dialog.py" line="180"/>
         <source>Login name</source>
         <translation>लॉगिन नाम</translation>
     </message>
     <message>
-        <location filename="../../ui/login_dialog.py" line="180"/>
+        <location filename="../../ui/login_dialog.py" line="181"/>
         <source>Full name</source>
         <translation>पूरा नाम</translation>
     </message>
     <message>
-        <location filename="../../ui/login_dialog.py" line="181"/>
+        <location filename="../../ui/login_dialog.py" line="182"/>
         <source>Role</source>
         <translation>भूमिका</translation>
     </message>
     <message>
-        <location filename="../../ui/login_dialog.py" line="182"/>
+        <location filename="../../ui/login_dialog.py" line="183"/>
         <source>Password</source>
         <translation>पासवर्ड</translation>
     </message>
     <message>
-        <location filename="../../ui/login_dialog.py" line="183"/>
+        <location filename="../../ui/login_dialog.py" line="184"/>
         <source>Password again</source>
         <translation>पासवर्ड दोबारा</translation>
     </message>
     <message>
-        <location filename="../../ui/login_dialog.py" line="187"/>
+        <location filename="../../ui/login_dialog.py" line="188"/>
         <source>The two passwords differ.</source>
         <translation>दोनों पासवर्ड अलग हैं।</translation>
     </message>
@@ -1636,42 +1636,42 @@ The station&apos;s register of missing and found children.</source>
         <translation>बंद करें</translation>
     </message>
     <message>
-        <location filename="../../ui/officers_dialog.py" line="234"/>
+        <location filename="../../ui/officers_dialog.py" line="235"/>
         <source>Disabled</source>
         <translation>निष्क्रिय</translation>
     </message>
     <message>
-        <location filename="../../ui/officers_dialog.py" line="236"/>
+        <location filename="../../ui/officers_dialog.py" line="237"/>
         <source>Locked until %1</source>
         <translation>%1 तक लॉक</translation>
     </message>
     <message>
-        <location filename="../../ui/officers_dialog.py" line="237"/>
+        <location filename="../../ui/officers_dialog.py" line="238"/>
         <source>Active</source>
         <translation>सक्रिय</translation>
     </message>
     <message>
-        <location filename="../../ui/officers_dialog.py" line="302"/>
+        <location filename="../../ui/officers_dialog.py" line="308"/>
         <source>Officer %1 added.</source>
         <translation>अधिकारी %1 जोड़ा गया।</translation>
     </message>
     <message>
-        <location filename="../../ui/officers_dialog.py" line="320"/>
+        <location filename="../../ui/officers_dialog.py" line="326"/>
         <source>The password of %1 is changed.</source>
         <translation>%1 का पासवर्ड बदल दिया गया है।</translation>
     </message>
     <message>
-        <location filename="../../ui/officers_dialog.py" line="329"/>
+        <location filename="../../ui/officers_dialog.py" line="335"/>
         <source>%1 is unlocked and can log in again.</source>
         <translation>%1 का खाता अनलॉक कर दिया गया है; वे फिर से लॉग इन कर सकते हैं।</translation>
     </message>
     <message>
-        <location filename="../../ui/officers_dialog.py" line="340"/>
+        <location filename="../../ui/officers_dialog.py" line="346"/>
         <source>%1 can log in again.</source>
         <translation>%1 का खाता सक्रिय कर दिया गया है; वे फिर से लॉग इन कर सकते हैं।</translation>
     </message>
     <message>
-        <location filename="../../ui/officers_dialog.py" line="340"/>
+        <location filename="../../ui/officers_dialog.py" line="346"/>
         <source>%1 can no longer log in.</source>
         <translation>%1 का खाता निष्क्रिय कर दिया गया है; वे अब लॉग इन नहीं कर सकते।</translation>
     </message>
@@ -1679,32 +1679,32 @@ The station&apos;s register of missing and found children.</source>
 <context>
     <name>PasswordDialog</name>
     <message>
-        <location filename="../../ui/login_dialog.py" line="204"/>
+        <location filename="../../ui/login_dialog.py" line="205"/>
         <source>Change password</source>
         <translation>पासवर्ड बदलें</translation>
     </message>
     <message>
-        <location filename="../../ui/login_dialog.py" line="205"/>
+        <location filename="../../ui/login_dialog.py" line="206"/>
         <source>Change the password of %1.</source>
         <translation>%1 का पासवर्ड बदलें।</translation>
     </message>
     <message>
-        <location filename="../../ui/login_dialog.py" line="212"/>
+        <location filename="../../ui/login_dialog.py" line="213"/>
         <source>Current password</source>
         <translation>वर्तमान पासवर्ड</translation>
     </message>
     <message>
-        <location filename="../../ui/login_dialog.py" line="213"/>
+        <location filename="../../ui/login_dialog.py" line="214"/>
         <source>New password</source>
         <translation>नया पासवर्ड</translation>
     </message>
     <message>
-        <location filename="../../ui/login_dialog.py" line="214"/>
+        <location filename="../../ui/login_dialog.py" line="215"/>
         <source>New password again</source>
         <translation>नया पासवर्ड दोबारा</translation>
     </message>
     <message>
-        <location filename="../../ui/login_dialog.py" line="218"/>
+        <location filename="../../ui/login_dialog.py" line="219"/>
         <source>The two passwords differ.</source>
         <translation>दोनों पासवर्ड अलग हैं।</translation>
     </message>
@@ -2073,22 +2073,22 @@ The station&apos;s register of missing and found children.</source>
 <context>
     <name>Role</name>
     <message>
-        <location filename="../../ui/login_dialog.py" line="229"/>
+        <location filename="../../ui/login_dialog.py" line="230"/>
         <source>Station house officer</source>
         <translation>थाना प्रभारी</translation>
     </message>
     <message>
-        <location filename="../../ui/login_dialog.py" line="230"/>
+        <location filename="../../ui/login_dialog.py" line="231"/>
         <source>Data-entry operator</source>
         <translation>डेटा एंट्री ऑपरेटर</translation>
     </message>
     <message>
-        <location filename="../../ui/login_dialog.py" line="231"/>
+        <location filename="../../ui/login_dialog.py" line="232"/>
         <source>Viewer (range/district officer)</source>
         <translation>दर्शक (रेंज/ज़िला अधिकारी)</translation>
     </message>
     <message>
-        <location filename="../../ui/login_dialog.py" line="232"/>
+        <location filename="../../ui/login_dialog.py" line="233"/>
         <source>Administrator</source>
         <translation>व्यवस्थापक</translation>
     </message>
