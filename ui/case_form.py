@@ -486,7 +486,30 @@ class CaseForm(QWidget):
         return answer == QMessageBox.StandardButton.Save
 
     def _load(self, case_id: str) -> None:
-        self._show_case(self.svc.details(case_id))
+        """The saved values, read on the register's pool: opening a case is an audited view
+        (a write), which would wait on a lock held by a sync round or an import."""
+        for part in (self.scroll_area, self.buttons):  # (nothing typed is overwritten)
+            part.setEnabled(False)
+
+        def done(data: dict[str, Any]) -> None:
+            for part in (self.scroll_area, self.buttons):
+                part.setEnabled(True)
+            self._show_case(data)
+
+        def failed(exc: BaseException) -> None:
+            from .errors import show_error
+
+            show_error(self, exc)
+            self.close()
+
+        self.runner.run(
+            lambda _c: self.svc.details(case_id),
+            on_done=done,
+            on_error=failed,
+            pool="db",
+            label="open case",
+            busy=self,
+        )
 
     def _show_case(self, data: dict[str, Any]) -> None:
         self._version = data["version"]
