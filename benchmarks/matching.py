@@ -449,6 +449,12 @@ def bench_intake(n: int, runs: int, work: Path) -> None:
     global PYCACHE
     PYCACHE = work / "pycache"
     print(f"\n== batch intake of {n} photos, 2 CPU cores, {runs} interleaved runs each ==")
+    print(
+        "where the speed comes from: ours looks for the face on a 480 px copy first, then on "
+        "a 640 px copy upsampled up to twice only if none is found (FaceSettings.quick_side, "
+        "detect_side); the CLI on its copy of at most 1600 px, upsampled once. What that "
+        "costs on small faces: the small-face recall below (benchmarks/small_faces.py)"
+    )
     unknown = work / "unknown"
     truth = make_photos(n, unknown)
     with (unknown / "manifest.csv").open("w", newline="") as fh:
