@@ -479,7 +479,7 @@ def _join(children: list[subprocess.Popen[str]]) -> int:
     return runs
 
 
-def simulate(root: Path, url: str, runs: int, seed: str | None) -> int:
+def simulate(root: Path, url: str, runs: int, seed: str | None, steps: int = 12) -> int:
     """`runs` seeded runs of the simulation (derandomized without a seed: CI's sequence);
     returns how many ran. A failure names the run and how to repeat it."""
     global SIM
@@ -490,7 +490,7 @@ def simulate(root: Path, url: str, runs: int, seed: str | None) -> int:
         runner = SyncMachine.TestCase
         runner.settings = settings(
             max_examples=runs,
-            stateful_step_count=12,
+            stateful_step_count=steps,
             derandomize=not seed,
             deadline=None,
             database=None,
@@ -536,6 +536,9 @@ def test_simulation_keeps_every_invariant(tmp_path, pg_cluster, sim_transport):
     )
 
 
+RUNS_PLANTED = 10
+
+
 def _refuse_every_tracing_entry(*_a: object, **_k: object) -> None:
     """A planted bug: the rule refuses every tracing entry, with the very code the
     simulation expects in another situation (an entry dated in the laptop's future)."""
@@ -555,15 +558,20 @@ def test_a_wrong_refusal_fails_the_simulation(
     else:
         rules = Applier._check_child.__globals__
     monkeypatch.setitem(rules, "clean_tracing_entry", _refuse_every_tracing_entry)
-    with pytest.raises(UnexpectedRefusal) as failed:
-        simulate(tmp_path, pg_cluster.create_db(), runs=10, seed=None)
+    SEEN.clear()
+    try:
+        simulate(tmp_path, pg_cluster.create_db(), runs=RUNS_PLANTED, seed=None, steps=30)
+    except UnexpectedRefusal as exc:
+        failed = exc
+    else:
+        pytest.fail(f"{RUNS_PLANTED} runs took the planted bug for a fine run: {dict(SEEN)}")
     if side == "laptop":
         assert "tracing entry: unexpected refusal ValidationError(done_on:future_date)" in str(
-            failed.value
+            failed
         )
     else:
-        assert "the server refused [('tracing_entries', 'rejected'" in str(failed.value)
-    assert "run it again with the default (derandomized) seed" in "".join(failed.value.__notes__)
+        assert "the server refused [('tracing_entries', 'rejected'" in str(failed)
+    assert "run it again with the default (derandomized) seed" in "".join(failed.__notes__)
 
 
 def test_an_answer_cut_short_is_retried_not_shown_as_a_refusal(world):
@@ -586,3 +594,68 @@ def test_an_answer_cut_short_is_retried_not_shown_as_a_refusal(world):
     with lap.ctx.db.read() as s:
         states = set(s.scalars(select(outbox_table.c.state)))
     assert states and "pending" not in states
+
+
+@contextlib.contextmanager
+def _driven(tmp_path: Path, url: str) -> Iterator[SyncMachine]:
+    """The simulation's machine, driven step by step (random runs meet some situations
+    rarely); the faults heal and the invariants are checked at the end."""
+    global SIM
+    use_memory_keyring()
+    SIM = Sim(tmp_path, url)
+    SEEN.clear()
+    try:
+        m = SyncMachine()
+        yield m
+        m.teardown()
+    finally:
+        SIM.store.close()
+        SIM = None
+
+
+def _colleague_reports_ahead(m: SyncMachine) -> None:
+    """l0 and l1 are laptops of one station; l1's clock is 20 days ahead of l0's. A case
+    l1 reports reaches l0 dated in l0's future."""
+    m.setup(skews=[-10, 10, 0, 0])
+    m.create_case(i=1, age=9, found=False)
+    m.sync(i=1, seed=1, rate=0)
+    m.sync(i=0, seed=1, rate=0)
+    assert m._own(m.laps[0]), "the case reached l0"
+
+
+def test_the_expected_refusals_happen_where_expected(tmp_path, pg_cluster, sim_transport):
+    """Each expected refusal, met in the situation it stands for (and the invariants hold
+    after: each refusal changed nothing)."""
+    with _driven(tmp_path, pg_cluster.create_db()) as m:
+        _colleague_reports_ahead(m)
+        m.tracing_entry(i=0, pick=0)  # dated on the report day: l0's future
+        m.move_case(i=0, pick=0, step="trace")  # located on the report day: refused alike
+        m.move_case(i=1, pick=0, step="recover")
+        m.sync(i=1, seed=1, rate=0)
+        m.sync(i=0, seed=1, rate=0)
+        m.move_case(i=0, pick=0, step="trace")  # l1 recovered the child: no trace now
+        m.sync(i=2, seed=4, rate=1)  # a drop, then a 503: this round's retries run out
+    assert SEEN == {
+        "sync round done": 4,
+        "sync round refused Offline": 1,
+        "tracing entry refused ValidationError(done_on:future_date)": 1,
+        "trace refused ValidationError(located_on:future_date)": 1,
+        "recover done": 1,
+        "trace refused TransitionError(step_not_allowed)": 1,
+    }
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=UnexpectedRefusal,
+    reason="product bug (reported to the lead): validation.clean_case checks an edit's "
+    "stored dates against this laptop's today, so a colleague's laptop whose clock is "
+    "ahead makes the case uneditable here (SYNC.md: a client clock never refuses)",
+)
+def test_an_edit_is_not_refused_for_a_colleagues_clock(tmp_path, pg_cluster, sim_transport):
+    """Changing the clothing of a case l1 reported 'tomorrow' (by l0's clock) records no
+    date at all: l0 takes it."""
+    with _driven(tmp_path, pg_cluster.create_db()) as m:
+        _colleague_reports_ahead(m)
+        m.edit_case(i=0, pick=0, field="clothing", v=0)
+    assert SEEN["edit done"] == 1
