@@ -346,17 +346,23 @@ def main() -> int:
             runs = [one_run(pg, Path(tmp), args, i) for i in range(args.runs)]
     finally:
         pg.destroy()
-    drain, pull, direct, copy = (statistics.median(r[k] for r in runs) for k in range(4))
+    times = {
+        name: [float(r[k]) for r in runs]  # type: ignore[arg-type]
+        for k, name in enumerate(("drain", "pull", "executemany", "COPY"))
+    }
+    med = {name: statistics.median(v) for name, v in times.items()}
+    drain = med["drain"]
     total = args.cases + args.edits + args.tracing + args.photos
     print(
         f"median of {args.runs}: drain {drain:.2f} s ({total / drain:,.0f} changes/s), "
-        f"pull back {pull:.2f} s, direct executemany {direct:.2f} s, direct COPY {copy:.2f} s"
+        f"pull back {med['pull']:.2f} s, direct executemany {med['executemany']:.2f} s, "
+        f"direct COPY {med['COPY']:.2f} s"
     )
-    for name, k, goal in (("executemany", 2, " (goal >= 0.25)"), ("COPY", 3, "")):
-        med = statistics.median(r[k] for r in runs)
+    for name, goal in (("executemany", " (goal >= 0.25)"), ("COPY", "")):
+        own = [a / d for a, d in zip(times[name], times["drain"], strict=True)]
         print(
-            f"throughput ratio vs {name}: {med / drain:.3f}{goal}; median of the runs' own "
-            f"ratios {statistics.median(r[k] / r[0] for r in runs):.3f}"
+            f"throughput ratio vs {name}: {med[name] / drain:.3f}{goal}; median of the runs' "
+            f"own ratios {statistics.median(own):.3f}"
         )
     machine_load("end")
     return 0
