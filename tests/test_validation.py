@@ -146,3 +146,19 @@ def test_text_rules_keep_what_officers_write():
 def test_messages_quote_values_short_and_clean():
     msg = errors(sex="\u202e" + "Q" * 10_000)[("sex", "bad_enum")]
     assert len(msg) < 120 and "\u202e" not in msg
+
+
+def test_an_edit_answers_for_the_dates_it_sets_not_for_a_colleagues_clock():
+    """A case reported 'tomorrow' by a laptop whose clock runs ahead stays editable here (a
+    client clock never refuses work, SYNC.md); a date the edit itself sets is still checked."""
+    tomorrow = TODAY + dt.timedelta(days=1)
+    stored = clean_case({**BASE, "reported_on": "2026-10-30"}, today=tomorrow)
+    stored["reported_on"] = tomorrow
+    stored.update(kind="missing")
+    got = clean_case({"clothing": "red frock"}, today=TODAY, partial=True, existing=stored)
+    assert got == {"clothing": "red frock"}
+    with pytest.raises(ValidationError) as exc:
+        clean_case({"last_seen_on": "2026-11-02"}, today=TODAY, partial=True, existing=stored)
+    assert [e.code for e in exc.value.errors] == ["future_date"]
+    with pytest.raises(ValidationError):  # a new case is checked whole
+        clean_case({**BASE, "reported_on": tomorrow.isoformat()}, today=TODAY)
