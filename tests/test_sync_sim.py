@@ -652,7 +652,8 @@ def test_the_expected_refusals_happen_where_expected(tmp_path, pg_cluster, sim_t
 
 def test_an_edit_is_not_refused_for_a_colleagues_clock(tmp_path, pg_cluster, sim_transport):
     """Changing the clothing of a case l1 reported 'tomorrow' (by l0's clock) records no
-    date at all: l0 takes it."""
+    date at all: l0 takes it. (Found by the simulation once refusals counted: the edit was
+    refused, "reported_on: ... is in the future", though a client clock never refuses.)"""
     with _driven(tmp_path, pg_cluster.create_db()) as m:
         _colleague_reports_ahead(m)
         m.edit_case(i=0, pick=0, field="clothing", v=0)
