@@ -37,6 +37,19 @@ def fixed(ctx: Context, today: dt.date = TODAY) -> Context:
     return ctx
 
 
+@pytest.fixture(autouse=True)
+def _keyring_put_back() -> Iterator[None]:
+    """A test that swaps in a memory keyring (sync_helpers.use_memory_keyring) gets the
+    suite's file keyring back afterwards: later tests run subprocesses that read the keys
+    of their registers from that file, and a key left in memory is a register they cannot
+    open (seen in CI: KeyUnavailable in a later test's subprocess)."""
+    import keyring
+
+    before = keyring.get_keyring()
+    yield
+    keyring.set_keyring(before)
+
+
 @pytest.fixture
 def home(tmp_path: Path) -> Path:
     return tmp_path / "home"

@@ -21,6 +21,7 @@ import time
 from pathlib import Path
 
 import pytest
+import shiboken6
 from PySide6.QtCore import QEvent, QObject, QPointF, Qt, QTimer
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QApplication, QPushButton, QWidget
@@ -154,7 +155,9 @@ def post_click(widget, pos) -> None:
         QApplication.postEvent(widget, ev)
 
 
-def test_window_answers_while_another_program_holds_the_write_lock(qtbot, window, register):
+def test_window_answers_while_another_program_holds_the_write_lock(
+    qtbot, window, register, request
+):
     win = window
     case_a, case_b = register
     today = dt.date.today().isoformat()
@@ -171,10 +174,11 @@ def test_window_answers_while_another_program_holds_the_write_lock(qtbot, window
         ticks.append(time.monotonic())
         view.header.update()  # asks for a paint: the event loop must deliver it
 
-    timer = QTimer()
+    timer = QTimer(view)  # (goes with the view; stopped at the end whatever happens)
     timer.setInterval(TICK_MS)
     timer.timeout.connect(tick)
     timer.start()
+    request.addfinalizer(lambda: shiboken6.isValid(timer) and timer.stop())
     tab_changes: list[float] = []
     view.tabs.currentChanged.connect(lambda _i: tab_changes.append(time.monotonic()))
 
