@@ -43,6 +43,22 @@ class MemoryKeyring(KeyringBackend):
         self.store.pop((service, username), None)
 
 
+def process_env(tmp: Path, passphrase: str) -> dict[str, str]:
+    """The environment of real `muskan` and `muskan-server` processes of a sync test: this
+    source tree, a file keyring of their own in `tmp`, a register passphrase and an officer."""
+    import os
+
+    env = dict(os.environ)
+    env.update(
+        PYTHONPATH=str(Path(__file__).resolve().parents[1]),
+        PYTHON_KEYRING_BACKEND="tests.keyring_file.FileKeyring",
+        MUSKAN_TEST_KEYRING=str(tmp / "keyring.json"),
+        MUSKAN_PASSPHRASE=passphrase,
+        MUSKAN_OFFICER="SI Process",
+    )
+    return env
+
+
 def use_memory_keyring() -> MemoryKeyring:
     kr = MemoryKeyring()
     keyring.set_keyring(kr)

@@ -30,7 +30,7 @@ from muskan_desktop.sync.tables import outbox
 
 from .conftest import shared_dir
 from .pg import pg_cluster_fixture  # noqa: F401
-from .sync_helpers import station_codes
+from .sync_helpers import process_env, station_codes
 from .sync_world import World, world_fixture  # noqa: F401  (SQLite and PostgreSQL)
 
 FACES = shared_dir() / "data" / "faces"
@@ -310,15 +310,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def _env(tmp: Path) -> dict[str, str]:
-    env = dict(os.environ)
-    env.update(
-        PYTHONPATH=str(ROOT),
-        PYTHON_KEYRING_BACKEND="tests.keyring_file.FileKeyring",
-        MUSKAN_TEST_KEYRING=str(tmp / "keyring.json"),
-        MUSKAN_PASSPHRASE="revocation-test-passphrase",
-        MUSKAN_OFFICER="SI Process",
-    )
-    return env
+    return process_env(tmp, "revocation-test-passphrase")
 
 
 def run(env, module, *args, check=True):

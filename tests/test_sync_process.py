@@ -21,7 +21,7 @@ from muskan_desktop.server import schema
 from muskan_desktop.server.store import ServerStore
 
 from .pg import pg_cluster_fixture  # noqa: F401
-from .sync_helpers import station_codes
+from .sync_helpers import process_env, station_codes
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -33,15 +33,7 @@ def _port() -> int:
 
 
 def _env(tmp: Path) -> dict[str, str]:
-    env = dict(os.environ)
-    env.update(
-        PYTHONPATH=str(ROOT),
-        PYTHON_KEYRING_BACKEND="tests.keyring_file.FileKeyring",
-        MUSKAN_TEST_KEYRING=str(tmp / "keyring.json"),
-        MUSKAN_PASSPHRASE="process-test-passphrase",
-        MUSKAN_OFFICER="SI Process",
-    )
-    return env
+    return process_env(tmp, "process-test-passphrase")
 
 
 def muskan(env, *args, check=True, **kw):
