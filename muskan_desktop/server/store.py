@@ -135,6 +135,16 @@ def make_server_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
 
 
+def _by_refresh_token(s: Session, device_id: str, refresh_token: str) -> Any:
+    """The device row (locked for the transaction) whose refresh token this is."""
+    dev = s.execute(
+        select(schema.devices).where(schema.devices.c.id == device_id).with_for_update()
+    ).first()
+    if dev is None or dev.refresh_hash != _hash(refresh_token):
+        raise AuthError("bad_token", "The server does not know this laptop's credential.")
+    return dev
+
+
 class ServerStore:
     def __init__(
         self,
@@ -283,11 +293,7 @@ class ServerStore:
         once, before its allowed hand-in has started (the rule: `revoke`)."""
         now = self.clock()
         with self.session() as s:
-            dev = s.execute(
-                select(schema.devices).where(schema.devices.c.id == device_id).with_for_update()
-            ).first()
-            if dev is None or dev.refresh_hash != _hash(refresh_token):
-                raise AuthError("bad_token", "The server does not know this laptop's credential.")
+            dev = _by_refresh_token(s, device_id, refresh_token)
             if dev.revoked_at is not None:
                 if not _handin_open(dev) or dev.handin_started_at is not None:
                     raise _revoked()
@@ -407,11 +413,7 @@ class ServerStore:
         hand-in. Gives the laptop nothing."""
         now = self.clock()
         with self.session() as s:
-            dev = s.execute(
-                select(schema.devices).where(schema.devices.c.id == device_id).with_for_update()
-            ).first()
-            if dev is None or dev.refresh_hash != _hash(refresh_token):
-                raise AuthError("bad_token", "The server does not know this laptop's credential.")
+            dev = _by_refresh_token(s, device_id, refresh_token)
             if dev.revoked_at is None:
                 raise AuthError("not_revoked", "This laptop's access is not revoked.")
             if dev.wiped_at is not None:
