@@ -43,6 +43,40 @@ class MemoryKeyring(KeyringBackend):
         self.store.pop((service, username), None)
 
 
+class ServerProcess:
+    """A real `muskan-server serve` on a spare port of 127.0.0.1, answering /healthz."""
+
+    def __init__(self, home: Path, url: str, env: dict[str, str]) -> None:
+        import socket
+        import subprocess
+        import sys
+        import time
+
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            self.port = int(sock.getsockname()[1])
+        self.url = f"http://127.0.0.1:{self.port}"
+        args = ["--home", str(home), "--db", url, "serve", "--port", str(self.port)]
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "muskan_desktop.server.cli", *args],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        for _ in range(200):
+            try:
+                if httpx.get(self.url + "/healthz").status_code == 200:
+                    return
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        self.stop()
+        raise RuntimeError("server did not start")
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        self.proc.wait(10)
+
+
 def process_env(tmp: Path, passphrase: str) -> dict[str, str]:
     """The environment of real `muskan` and `muskan-server` processes of a sync test: this
     source tree, a file keyring of their own in `tmp`, a register passphrase and an officer."""

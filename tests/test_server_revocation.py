@@ -13,7 +13,6 @@ import json
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +29,7 @@ from muskan_desktop.sync.tables import outbox
 
 from .conftest import shared_dir
 from .pg import pg_cluster_fixture  # noqa: F401
-from .sync_helpers import process_env, station_codes
+from .sync_helpers import ServerProcess, process_env, station_codes
 from .sync_world import World, world_fixture  # noqa: F401  (SQLite and PostgreSQL)
 
 FACES = shared_dir() / "data" / "faces"
@@ -329,35 +328,6 @@ def server_cmd(env, home, url, *args, check=True):
     return run(
         env, "muskan_desktop.server.cli", "--home", str(home), "--db", url, *args, check=check
     )
-
-
-class ServerProcess:
-    def __init__(self, home: Path, url: str, env: dict[str, str]) -> None:
-        import socket
-
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            self.port = int(s.getsockname()[1])
-        self.url = f"http://127.0.0.1:{self.port}"
-        args = ["--home", str(home), "--db", url, "serve", "--port", str(self.port)]
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "muskan_desktop.server.cli", *args],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-        )
-        for _ in range(200):
-            try:
-                if httpx.get(self.url + "/healthz").status_code == 200:
-                    return
-            except httpx.HTTPError:
-                time.sleep(0.1)
-        self.stop()
-        raise RuntimeError("server did not start")
-
-    def stop(self) -> None:
-        self.proc.terminate()
-        self.proc.wait(10)
 
 
 def _with_env(env: dict[str, str]):

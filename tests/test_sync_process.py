@@ -5,13 +5,11 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-import httpx
 import pytest
 from sqlalchemy import func, select
 
@@ -21,15 +19,9 @@ from muskan_desktop.server import schema
 from muskan_desktop.server.store import ServerStore
 
 from .pg import pg_cluster_fixture  # noqa: F401
-from .sync_helpers import process_env, station_codes
+from .sync_helpers import ServerProcess, process_env, station_codes
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def _port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _env(tmp: Path) -> dict[str, str]:
@@ -44,40 +36,16 @@ def muskan(env, *args, check=True, **kw):
     return r
 
 
-class Server:
+class Server(ServerProcess):
+    """The server process, with a store on its database for the test's own look-ups."""
+
     def __init__(self, tmp: Path, url: str, env: dict[str, str]) -> None:
-        self.port = _port()
-        self.url = f"http://127.0.0.1:{self.port}"
         self.home = tmp / "server"
         self.store = ServerStore(self.home, url)
-        self.proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "muskan_desktop.server.cli",
-                "--home",
-                str(self.home),
-                "--db",
-                url,
-                "serve",
-                "--port",
-                str(self.port),
-            ],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-        )
-        for _ in range(100):
-            try:
-                if httpx.get(self.url + "/healthz").status_code == 200:
-                    return
-            except httpx.HTTPError:
-                time.sleep(0.1)
-        raise RuntimeError("server did not start")
+        super().__init__(self.home, url, env)
 
     def stop(self) -> None:
-        self.proc.terminate()
-        self.proc.wait(10)
+        super().stop()
         self.store.close()
 
     def last_seq(self) -> int:
