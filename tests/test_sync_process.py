@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -22,6 +23,12 @@ from .pg import pg_cluster_fixture  # noqa: F401
 from .sync_helpers import ServerProcess, process_env, station_codes
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+def _port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
 
 
 def _env(tmp: Path) -> dict[str, str]:
